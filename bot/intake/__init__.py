@@ -1,0 +1,1 @@
+"""The life-phase intake and preconditions checklist: questions, order and replies."""

@@ -1,0 +1,102 @@
+"""Starts Rasa and the action server together (`make serve`, `make run`), and stops them.
+
+One small supervisor instead of a process manager keeps the embedded setup to a single
+command; in production each process runs in its own container (docker-compose.yml).
+"""
+
+import contextlib
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import IO, Iterator, List, Optional
+
+from bot import settings
+
+MODEL = settings.ROOT / "models" / "korte-lijnen.tar.gz"
+STARTUP_TIMEOUT = 240  # seconds; loading TensorFlow and the model takes a while
+
+
+def _commands() -> List[tuple]:
+    python = sys.executable
+    return [
+        ("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
+                     "--port", str(settings.ACTIONS_PORT)],
+         f"http://127.0.0.1:{settings.ACTIONS_PORT}/health"),
+        ("rasa", [str(Path(python).parent / "rasa"), "run", "--model", str(MODEL),
+                  "--port", str(settings.RASA_PORT), "--credentials", "credentials.yml",
+                  "--endpoints", "endpoints.yml"],
+         f"http://127.0.0.1:{settings.RASA_PORT}/"),
+    ]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def wait_until_healthy(urls: List[str], processes: List[subprocess.Popen],
+                       timeout: float = STARTUP_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    pending = list(urls)
+    while pending:
+        if any(process.poll() is not None for process in processes):
+            raise RuntimeError("a service stopped while starting; see its log")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"not healthy after {timeout:.0f} s: {', '.join(pending)}")
+        pending = [url for url in pending if not _healthy(url)]
+        time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def running(log: Optional[IO] = None) -> Iterator[List[subprocess.Popen]]:
+    """Runs the services until the block ends; output goes to `log` (default: this terminal)."""
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], check=True, cwd=settings.ROOT)
+    environment = settings.service_environment()
+    processes: List[subprocess.Popen] = []
+    try:
+        for _name, command, _url in _commands():
+            processes.append(subprocess.Popen(
+                command, cwd=settings.ROOT, env=environment, stdout=log, stderr=log))
+        wait_until_healthy([url for *_rest, url in _commands()], processes)
+        yield processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def serve() -> int:
+    """Foreground: the services' logs on this terminal until Ctrl-C."""
+    with running() as processes:
+        print(f"Korte Lijnen is running: REST channel at {settings.rasa_url()}/webhooks/rest/webhook"
+              " (Ctrl-C stops)", flush=True)
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def run(sender: Optional[str] = None) -> int:
+    """Background services (logs in var/logs/services.log) and a terminal chat in front."""
+    from bot import chat
+
+    log_dir = settings.DATA_DIR / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / "services.log"
+    print(f"Starting Korte Lijnen (logs: {log_path}); this takes about a minute...", flush=True)
+    with log_path.open("a") as log, running(log):
+        return chat.main(["--sender", sender] if sender else [])

@@ -1,0 +1,76 @@
+"""Starts the real assistant (`python -m bot serve`) once for the end-to-end tests.
+
+It runs on free ports with its own data folder and database, so it neither needs nor
+disturbs a running `make run`.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "korte-lijnen.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Assistant:
+    def __init__(self, url: str, env: dict):
+        self.url = url
+        self.env = env
+
+    def say(self, sender: str, text: str, metadata: dict = None) -> list:
+        body = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook", json.dumps(body).encode(),
+            {"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"[]")
+
+    def texts(self, sender: str, text: str, metadata: dict = None) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(sender, text, metadata))
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does)")
+    data = tmp_path_factory.mktemp("assistant")
+    rasa_port, actions_port = free_port(), free_port()
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port),
+               KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db")
+    log = (data / "services.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{rasa_port}"
+    deadline = time.monotonic() + 300
+    while "running" not in (data / "services.log").read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the assistant did not start:\n" + (data / "services.log").read_text()[-3000:])
+        time.sleep(1)
+    yield Assistant(url, env)
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
