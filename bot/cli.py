@@ -1,0 +1,152 @@
+"""`python -m bot`: the command line of Korte Lijnen. Every command has --help.
+
+Each command is a small function taking the parsed arguments and a Store; `COMMANDS`
+lists them with their arguments, so a new command is one function and one entry.
+"""
+
+import argparse
+import json
+import logging
+import sys
+from typing import Callable, List, Optional
+
+from bot.store import Store, UnknownCandidate, UnknownPartner
+from bot.vocabulary import CHANNELS, INTAKE_TOPICS, PRECONDITIONS, ROLES
+
+
+class UserError(Exception):
+    """A mistake in what was asked: printed as one line, never as a traceback."""
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# Store commands ------------------------------------------------------------------------
+
+def db_upgrade(args, store: Store) -> None:
+    store.upgrade()
+    print("database schema is up to date")
+
+
+def candidate_list(args, store: Store) -> None:
+    rows = store.list_candidates()
+    if args.json:
+        return _print_json(rows)
+    if not rows:
+        print("no candidates yet")
+    for row in rows:
+        consent = {True: "consent", False: "no consent", None: "consent not asked"}[row["consent"]]
+        state = "intake complete" if row["intake_complete"] else f"{row['answered']}/10 answered"
+        print(f"{row['sender_id']}  [{row['channel']}, {row['language'] or '-'}]  {consent}, {state}")
+
+
+def candidate_show(args, store: Store) -> None:
+    view = store.candidate_view(args.id)
+    if args.json:
+        return _print_json(view)
+    print(f"Candidate {view['sender_id']} ({view['channel']}), language {view['language'] or '-'}")
+    print(f"Consent: {view['consent']} ({view['consent_version'] or '-'}, {view['consent_at'] or '-'})")
+    print(f"Stopped: {view['stopped']}  Intake complete: {view['intake_complete']}")
+    for topic in INTAKE_TOPICS:
+        status = view["answer_status"][topic] or "not asked"
+        print(f"  {topic:16} {view['answers'][topic] or '(' + status + ')'}")
+    for key in PRECONDITIONS:
+        row = view["preconditions"][key]
+        note = f" - {row['note']}" if row["note"] else ""
+        print(f"  {key:16} {row['status']}{note}")
+    for partner in view["partners"]:
+        print(f"  linked: {partner['role']} {partner['name']} (#{partner['id']})")
+
+
+def partner_add(args, store: Store) -> None:
+    partner_id = store.add_partner(args.role, args.name, args.channel, args.address)
+    print(f"added {args.role} {args.name}")
+    print(partner_id)
+
+
+def link(args, store: Store) -> None:
+    store.link(args.candidate, args.partner)
+    print(f"linked candidate {args.candidate} to partner {args.partner}")
+
+
+# Service commands (no store) -----------------------------------------------------------
+
+def serve(args, store: Optional[Store]) -> int:
+    from bot import services
+
+    return services.serve()
+
+
+def run(args, store: Optional[Store]) -> int:
+    from bot import services
+
+    return services.run(sender=args.sender)
+
+
+def chat(args, store: Optional[Store]) -> int:
+    from bot import chat as terminal_chat
+
+    return terminal_chat.main(args.chat_args)
+
+
+# (words, help, arguments, handler, needs the store)
+Argument = tuple
+COMMANDS: List[tuple] = [
+    (("db", "upgrade"), "apply the database migrations", [], db_upgrade, True),
+    (("candidate", "list"), "list the candidates", [("--json", dict(action="store_true"))],
+     candidate_list, True),
+    (("candidate", "show"), "everything stored on one candidate",
+     [("id", dict(metavar="ID", help="the candidate's sender id")),
+      ("--json", dict(action="store_true"))], candidate_show, True),
+    (("partner", "add"), "register a partner (prints the new id on the last line)",
+     [("--role", dict(required=True, choices=ROLES)), ("--name", dict(required=True)),
+      ("--channel", dict(required=True, choices=CHANNELS)),
+      ("--address", dict(required=True, help="Telegram chat id, whatsapp:+31..., or the local sender id"))],
+     partner_add, True),
+    (("link",), "link a candidate to a partner",
+     [("candidate", dict(help="the candidate's sender id")), ("partner", dict(type=int, help="the partner's id"))],
+     link, True),
+    (("serve",), "run Rasa and the action server in the foreground", [], serve, False),
+    (("run",), "run the services and a terminal chat",
+     [("--sender", dict(help="chat as this sender id (e.g. a registered partner's local address)"))], run, False),
+    (("chat",), "a terminal chat with a running assistant (see --help of the chat)",
+     [("chat_args", dict(nargs=argparse.REMAINDER))], chat, False),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Korte Lijnen command line")
+    groups = {}
+    top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for words, help_text, arguments, handler, needs_store in COMMANDS:
+        if len(words) == 1:
+            command = top.add_parser(words[0], help=help_text, description=help_text)
+        else:
+            if words[0] not in groups:
+                group = top.add_parser(words[0], help=f"{words[0]} commands")
+                groups[words[0]] = group.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+            command = groups[words[0]].add_parser(words[1], help=help_text, description=help_text)
+        for name, options in arguments:
+            command.add_argument(name, **options)
+        command.set_defaults(handler=handler, needs_store=needs_store)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handler: Callable = args.handler
+    try:
+        store = None
+        if args.needs_store:
+            store = Store.from_env()
+            store.upgrade()
+        return handler(args, store) or 0
+    except UnknownCandidate as error:
+        print(f"error: no candidate with sender id '{error.args[0]}'", file=sys.stderr)
+    except UnknownPartner as error:
+        print(f"error: no partner with id {error.args[0]}", file=sys.stderr)
+    except (UserError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+    return 1
