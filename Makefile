@@ -13,6 +13,7 @@ TRAINING_FILES := domain.yml config.yml $(shell find data -name '*.yml' 2>/dev/n
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run serve chat test test-fast validate test-stories lock clean

@@ -47,6 +47,7 @@ class ValidateIntakeForm(FormValidationAction):
         changes: Dict[str, Any] = {}
         ends_form = False
         if requested:  # the form asked something: the latest message is the reply
+            slots[requested] = None  # Rasa put the raw text there; the turn decides the value
             turn = _Turn(sender, slots, requested, latest_message(tracker), dispatcher)
             changes, ends_form = turn.handle()
         slots.update(changes)

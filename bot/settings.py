@@ -24,5 +24,7 @@ def service_environment() -> dict:
     env.setdefault("TRACKER_DIALECT", "sqlite")
     env.setdefault("TRACKER_DB", str(DATA_DIR / "tracker.db"))
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    # Rasa's telemetry and error reports would send data off the machine: never.
+    env["RASA_TELEMETRY_ENABLED"] = "false"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return env

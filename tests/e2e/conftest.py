@@ -62,7 +62,7 @@ def assistant(tmp_path_factory):
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{rasa_port}"
     deadline = time.monotonic() + 300
-    while "running" not in (data / "services.log").read_text():
+    while "Korte Lijnen is running" not in (data / "services.log").read_text():
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail("the assistant did not start:\n" + (data / "services.log").read_text()[-3000:])
