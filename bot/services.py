@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Iterator, List, Optional
 
 from bot import settings
+from bot.store import Store
 
 MODEL = settings.ROOT / "models" / "korte-lijnen.tar.gz"
 STARTUP_TIMEOUT = 240  # seconds; loading TensorFlow and the model takes a while
@@ -57,7 +58,7 @@ def wait_until_healthy(urls: List[str], processes: List[subprocess.Popen],
 def running(log: Optional[IO] = None) -> Iterator[List[subprocess.Popen]]:
     """Runs the services until the block ends; output goes to `log` (default: this terminal)."""
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], check=True, cwd=settings.ROOT)
+    Store.from_env().upgrade()
     environment = settings.service_environment()
     processes: List[subprocess.Popen] = []
     try:
