@@ -16,11 +16,14 @@ from actions.common import ensure_candidate, latest_message, store
 from bot.i18n import catalog
 from bot.intake import questions, summary
 from bot.intake.questions import DONT_KNOW, NOTHING_ELSE_NEEDED_SLOT, SKIPPED, Question
-from bot.intake.replies import MAX_LENGTH, Message, Reply, interpret, language_choice
+from bot.i18n.detect import detect_first_message
+from bot.intake.replies import MAX_LENGTH, Message, Reply, choice_of, interpret, language_choice
 from bot.vocabulary import LANGUAGES, SOURCE_LANGUAGE
 
 CONSENT_VERSION = "consent-v1"  # bump when the consent text in the catalogs changes
 REQUESTED = "requested_slot"
+PROPOSAL_SLOT = "language_proposal"
+DECLINED = "declined"
 
 # Replies that leave the question open: the response to send before asking it again.
 _RE_ASK = {
@@ -86,9 +89,17 @@ class _Turn:
         self.dispatcher.utter_message(response=response, **variables)
 
     def choose_language(self) -> Dict[str, Any]:
-        language = language_choice(self.message, LANGUAGES)
+        proposal = self.slots.get(PROPOSAL_SLOT)
+        if proposal in LANGUAGES:  # "1" means yes to the proposed language here
+            choice = choice_of(self.message, ("met", "not_met"), proposal)
+            if choice == "not_met":
+                return {PROPOSAL_SLOT: DECLINED}  # now the whole menu
+            language = proposal if choice == "met" else language_choice(
+                self.message, LANGUAGES, by_number=False)
+        else:
+            language = language_choice(self.message, LANGUAGES)
         if language is None:
-            return {}  # the menu is shown again
+            return {}  # the same question again
         store().set_language(self.sender, language)
         self.say("utter_language_set", language=language)
         return {questions.LANGUAGE_SLOT: language}
@@ -195,6 +206,29 @@ def _clear(sender: str, question: Question) -> None:
         store().save_precondition(sender, question.precondition, "not_met")
     else:
         store().clear_precondition(sender, question.precondition)
+
+
+class ActionAskLanguage(Action):
+    """Asks for the language: offers the one the first message is clearly written in, else the menu."""
+
+    def name(self) -> Text:
+        return "action_ask_language"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[EventType]:
+        proposal = tracker.get_slot(PROPOSAL_SLOT)
+        if proposal is None and _is_new(tracker):
+            proposal = detect_first_message(latest_message(tracker).text)
+        if proposal in LANGUAGES:
+            dispatcher.utter_message(response="utter_propose_language", language=proposal)
+            return [SlotSet(PROPOSAL_SLOT, proposal)]
+        dispatcher.utter_message(response="utter_ask_language")
+        return []
+
+
+def _is_new(tracker: Tracker) -> bool:
+    """No language was ever chosen: someone switching language gets the menu, not a guess."""
+    return store().candidate_view(ensure_candidate(tracker))["language"] is None
 
 
 class ActionIntakeFinished(Action):

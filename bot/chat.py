@@ -38,8 +38,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--url", default=f"{settings.rasa_url()}/webhooks/rest/webhook")
     args = parser.parse_args(argv)
     sender = args.sender or f"local-{uuid.uuid4().hex[:8]}"
-    print(f"You are '{sender}'. Type a message; /quit ends the chat.\n")
-    show(send(args.url, sender, "hallo"))
+    print(f"You are '{sender}'. Say hello (in any language) to begin; /quit ends the chat.\n")
     while True:
         try:
             text = input("> ")

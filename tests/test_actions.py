@@ -224,3 +224,41 @@ def test_router_after_a_complete_intake():
     events = ActionRoute().run(dispatcher, tracker("doei", {}, intent="goodbye"), {})
     assert SlotSet("intake_open", False) in events
     assert dispatcher.messages[0]["response"] == "utter_goodbye"
+
+
+def ask_language(text):
+    dispatcher = CollectingDispatcher()
+    common.store().ensure_candidate("rest", SENDER)
+    from actions.intake import ActionAskLanguage
+    events = ActionAskLanguage().run(dispatcher, tracker(text, {}), {})
+    return events, dispatcher.messages
+
+
+@pytest.mark.parametrize("text,language", [("hello", "en"), ("goedemorgen", "nl"), ("merhaba", "tr"),
+                                           ("مرحبا كيف حالك", "ar"), ("سلام، چطوری؟", "fa"), ("ሰላም", "ti")])
+def test_a_clear_first_message_gets_its_language_proposed(text, language):
+    events, messages = ask_language(text)
+    assert events == [SlotSet("language_proposal", language)]
+    assert messages[0]["response"] == "utter_propose_language" and messages[0]["language"] == language
+
+
+@pytest.mark.parametrize("text", ["hi", "salam", "1", "ok"])
+def test_an_unclear_first_message_gets_the_menu(text):
+    events, messages = ask_language(text)
+    assert events == [] and messages[0]["response"] == "utter_ask_language"
+
+
+def test_accepting_and_declining_the_proposal():
+    values, _, _ = run_form("1", {"requested_slot": "language", "language_proposal": "tr"})
+    assert values["language"] == "tr" and values["requested_slot"] == "consent"
+    values, _, _ = run_form("2", {"requested_slot": "language", "language_proposal": "tr"})
+    assert values["language_proposal"] == "declined" and values["requested_slot"] == "language"
+    values, _, _ = run_form("3", {"requested_slot": "language", "language_proposal": "declined"})
+    assert values["language"] == "ar"
+
+
+def test_someone_switching_language_gets_the_menu_not_a_guess():
+    common.store().ensure_candidate("rest", SENDER)
+    common.store().set_language(SENDER, "nl")
+    events, messages = ask_language("I would like to use English instead please")
+    assert messages[0]["response"] == "utter_ask_language"

@@ -24,6 +24,25 @@ _COMMON_WORDS = {
 }
 
 
+# Greetings that are clear on their own in a first message. "hi" and "salam" are left
+# out: people of every language here use them.
+_GREETINGS = {
+    "nl": {"hallo", "hoi", "goedemorgen", "goedemiddag", "goedenavond", "hallootjes", "dag"},
+    "en": {"hello", "good morning", "good afternoon", "good evening"},
+    "tr": {"merhaba", "selamlar", "günaydın", "gunaydin", "iyi günler", "iyi gunler", "merhabalar"},
+    "so": {"iska warran", "nabad", "subax wanaagsan", "galab wanaagsan", "see tahay"},
+}
+
+
+def detect_first_message(text: str) -> Optional[str]:
+    """The language of a first message: a clear greeting counts, or `detect`."""
+    normalised = normalise(text)
+    for language, greetings in _GREETINGS.items():
+        if normalised in greetings:
+            return language
+    return detect(text)
+
+
 def detect(text: str, minimum_words: int = 3) -> Optional[str]:
     """The language of `text` when it is clear, else None."""
     if _ETHIOPIC.search(text):

@@ -102,10 +102,10 @@ def interpret(message: Message, choices: Sequence[str], language: str) -> Reply:
     return Reply("answer", message.text.strip())
 
 
-def language_choice(message: Message, languages: Sequence[str]) -> Optional[str]:
+def language_choice(message: Message, languages: Sequence[str], by_number: bool = True) -> Optional[str]:
     """The language picked from the menu: its number, its code or its name in any script."""
     text = catalog.normalise(message.text)
-    if text.isdigit() and 1 <= int(text) <= len(languages):
+    if by_number and text.isdigit() and 1 <= int(text) <= len(languages):
         return languages[int(text) - 1]
     menu = catalog.source_responses()["utter_ask_language"]["buttons"]  # in LANGUAGES order
     for language, title in zip(languages, menu):

@@ -41,7 +41,7 @@ def show(assistant, sender):
 
 
 def start_in(assistant, sender, language_number, consent_word):
-    menu = assistant.say(sender, "hallo")
+    menu = assistant.say(sender, "hi")  # used in every language: no guess, the menu
     assert any(b["title"] == "English" for m in menu for b in m.get("buttons", []))
     reply = assistant.texts(sender, language_number)
     assert consent_word in reply
@@ -139,3 +139,15 @@ def test_bad_input_gets_a_kind_answer_and_the_question_again(assistant, message,
     reply = assistant.texts(sender, message, metadata)
     assert expected in reply and "Vraag 1 van 16" in reply
     assert show(assistant, sender)["answers"]["identity"] is None
+
+
+def test_first_message_in_a_clear_language_gets_that_language_proposed(assistant):
+    sender = new_sender()
+    proposal = assistant.say(sender, "hello")
+    assert "Shall we talk in English?" in proposal[0]["text"]
+    assert "Do you want to take part?" in assistant.texts(sender, "1")
+    other = new_sender()
+    assistant.say(other, "goedemorgen")
+    menu = assistant.say(other, "andere taal")
+    assert any(b["title"] == "Türkçe" for m in menu for b in m.get("buttons", []))
+    assert "Do you want to take part?" in assistant.texts(other, "english")

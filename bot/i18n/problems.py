@@ -1,0 +1,62 @@
+"""Which kind of problem a message is about, from the per-language word lists.
+
+The NLU model decides that a message reports a problem and usually which kind; this
+lexicon fills in the kind where the model found none, and always wins for `safety`:
+an accident, violence or self-harm must never be filed as something milder.
+"""
+
+import functools
+import re
+from collections import Counter
+from typing import Dict, List, Optional, Tuple
+
+from bot.i18n import catalog
+from bot.i18n.normalise import normalise_word
+from bot.vocabulary import LANGUAGES, PROBLEM_TYPES
+
+_LATIN = re.compile(r"^[a-z0-9 '\-çğışöüéèëïäàâêîôû]+$")
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> Tuple[Tuple[str, "re.Pattern"], ...]:
+    patterns = []
+    for language in LANGUAGES:
+        for problem_type, stems in (catalog.load(language).get("problem_words") or {}).items():
+            for stem in stems:
+                stem = " ".join(normalise_word(part) for part in str(stem).split())
+                # Latin stems start at a word boundary ("bus" is not in "business");
+                # Arabic-script and Ge'ez words take prefixes, so there any position counts.
+                prefix = r"(?<![a-z])" if _LATIN.match(stem) else ""
+                patterns.append((problem_type, re.compile(prefix + re.escape(stem))))
+    return tuple(patterns)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(normalise_word(word) for word in text.split())
+
+
+def matches(text: str) -> Dict[str, int]:
+    """How many stems of each problem type occur in the text."""
+    normalised = _normalised(text)
+    counts: Counter = Counter()
+    for problem_type, pattern in _patterns():
+        if pattern.search(normalised):
+            counts[problem_type] += 1
+    return dict(counts)
+
+
+def classify(text: str, model_guess: Optional[str] = None) -> str:
+    """The problem type: safety if any safety word occurs, else the model's guess, else the lexicon's."""
+    counts = matches(text)
+    if counts.get("safety"):
+        return "safety"
+    if model_guess in PROBLEM_TYPES:
+        return model_guess
+    specific: List[Tuple[int, str]] = [
+        (count, problem_type) for problem_type, count in counts.items() if problem_type != "other"
+    ]
+    if specific:
+        # Ties go to the type listed first in the vocabulary (childcare before health:
+        # "my son is sick" keeps a parent at home).
+        return max(specific, key=lambda item: (item[0], -PROBLEM_TYPES.index(item[1])))[1]
+    return "other"

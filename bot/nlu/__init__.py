@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components (loaded by config.yml; these import Rasa)."""

@@ -1,0 +1,51 @@
+"""Makes sure every parse of a problem report carries a `problem_type` entity.
+
+Runs after DIET: keeps the model's type, overrides it with `safety` when the lexicon
+sees safety words, and adds one (from the lexicon, else `other`) where the model found none.
+"""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.i18n import problems
+
+ENTITY = "problem_type"
+REPORT = "report_problem"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class ProblemTypeExtractor(GraphComponent, EntityExtractorMixin):
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ProblemTypeExtractor":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._process(message)
+        return messages
+
+    @staticmethod
+    def _process(message: Message) -> None:
+        intent = (message.get(INTENT) or {}).get("name")
+        if intent != REPORT:
+            return
+        text = message.get(TEXT) or ""
+        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY]
+        found = [e for e in message.get(ENTITIES, []) if e.get("entity") == ENTITY]
+        guess: Optional[str] = found[0].get("value") if found else None
+        problem_type = problems.classify(text, guess)
+        if found and problem_type == guess:
+            entity = found[0]
+        else:
+            entity = {"entity": ENTITY, "start": 0, "end": len(text), "value": text,
+                      "extractor": "ProblemTypeExtractor"}
+        entity["value"] = problem_type
+        message.set(ENTITIES, entities + [entity], add_to_output=True)

@@ -1,0 +1,22 @@
+"""A whitespace tokenizer that hands normalised words to the featurizers.
+
+Token positions stay those of the original text, so entity annotations still line up.
+"""
+
+from typing import List, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.i18n.normalise import normalise_word
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class NormalisingTokenizer(WhitespaceTokenizer):
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        tokens = super().tokenize(message, attribute)
+        for token in tokens:
+            token.text = normalise_word(token.text)
+        return tokens
