@@ -5,6 +5,8 @@ answers as they come (never before consent) and chooses the next question. Rasa 
 asks it with the response `utter_ask_<slot>`.
 """
 
+import asyncio
+import functools
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.common import ensure_candidate, latest_message, store
+from bot import translate
 from bot.i18n import catalog
 from bot.intake import questions, summary
 from bot.intake.questions import DONT_KNOW, NOTHING_ELSE_NEEDED_SLOT, SKIPPED, Question
@@ -53,6 +56,8 @@ class ValidateIntakeForm(FormValidationAction):
             slots[requested] = None  # Rasa put the raw text there; the turn decides the value
             turn = _Turn(sender, slots, requested, latest_message(tracker), dispatcher)
             changes, ends_form = turn.handle()
+            if turn.saved_text:
+                await _translate_for_partners(turn.saved_text)
         slots.update(changes)
         next_slot = None if ends_form else questions.next_slot(slots)
         events = [SlotSet(slot, value) for slot, value in changes.items()]
@@ -77,6 +82,7 @@ class _Turn:
         self.message = message
         self.dispatcher = dispatcher
         self.language = slots.get("language") or SOURCE_LANGUAGE
+        self.saved_text: Optional[dict] = None  # an answer in words, to translate for partners
 
     def handle(self) -> "tuple[Dict[str, Any], bool]":
         if self.requested == questions.LANGUAGE_SLOT:
@@ -92,7 +98,7 @@ class _Turn:
         proposal = self.slots.get(PROPOSAL_SLOT)
         if proposal in LANGUAGES:  # "1" means yes to the proposed language here
             choice = choice_of(self.message, ("met", "not_met"), proposal)
-            if choice == "not_met":
+            if choice == "not_met" or catalog.matches_keyword(self.message.text, "language"):
                 return {PROPOSAL_SLOT: DECLINED}  # now the whole menu
             language = proposal if choice == "met" else language_choice(
                 self.message, LANGUAGES, by_number=False)
@@ -133,7 +139,7 @@ class _Turn:
             self.say(_RE_ASK[reply.kind], max_length=str(MAX_LENGTH))
             return {}, False
         value = self.value_of(question, reply)
-        _save(self.sender, question, value, self.language)
+        self.saved_text = _save(self.sender, question, value, self.language)
         return {question.slot: value}, False
 
     def value_of(self, question: Question, reply: Reply) -> str:
@@ -174,15 +180,35 @@ class _Turn:
         return {slot: None for slot in questions.BY_SLOT}, False
 
 
-def _save(sender: str, question: Question, value: str, language: str) -> None:
-    """Stores one answer: an intake topic, or the status (and note) of a precondition."""
+def _save(sender: str, question: Question, value: str, language: str) -> Optional[dict]:
+    """Stores one answer (a topic, or a precondition's status and note).
+
+    Returns what was stored in the candidate's own words when that needs a Dutch
+    translation, in the shape of `Store.untranslated()`.
+    """
     if question.topic:
         status = {SKIPPED: "skipped", DONT_KNOW: "dont_know"}.get(value, "answered")
         text = value if status == "answered" else None
         store().save_answer(sender, question.topic, status, text=text, language=language)
-        return
-    status, note = _precondition_state(question, value)
-    store().save_precondition(sender, question.precondition, status, note=note, language=language)
+        item = {"topic": question.topic}
+    else:
+        status, text = _precondition_state(question, value)
+        store().save_precondition(sender, question.precondition, status, note=text, language=language)
+        item = {"precondition": question.precondition}
+    if text is None or language == "nl":
+        return None
+    return {"sender_id": sender, "text": text, "language": language, **item}
+
+
+@functools.lru_cache(maxsize=None)
+def _translator():
+    return translate.from_env()
+
+
+async def _translate_for_partners(item: dict) -> None:
+    """Dutch for partners, off the event loop; if the service fails, the worker retries later."""
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, translate.translate_to_dutch, store(), _translator(), item)
 
 
 def _precondition_state(question: Question, value: str) -> "tuple[str, Optional[str]]":

@@ -70,6 +70,15 @@ def link(args, store: Store) -> None:
     print(f"linked candidate {args.candidate} to partner {args.partner}")
 
 
+def translate_pending(args, store: Store) -> None:
+    from bot import translate
+
+    translator = translate.from_env()
+    done = translate.translate_pending(store, translator)
+    left = len(store.untranslated())
+    print(f"translated {done} answers with '{translator.name}'; {left} still wait")
+
+
 # Service commands (no store) -----------------------------------------------------------
 
 def serve(args, store: Optional[Store]) -> int:
@@ -107,6 +116,8 @@ COMMANDS: List[tuple] = [
     (("link",), "link a candidate to a partner",
      [("candidate", dict(help="the candidate's sender id")), ("partner", dict(type=int, help="the partner's id"))],
      link, True),
+    (("translate", "pending"), "translate answers still waiting for Dutch (TRANSLATOR=...)", [],
+     translate_pending, True),
     (("serve",), "run Rasa and the action server in the foreground", [], serve, False),
     (("run",), "run the services and a terminal chat",
      [("--sender", dict(help="chat as this sender id (e.g. a registered partner's local address)"))], run, False),

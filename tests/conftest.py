@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 
 from bot.store import Store
 
@@ -36,11 +36,11 @@ def postgres_url():
 
 
 def _empty(url: str) -> None:
+    """Drops every table, so each test starts from an empty database."""
     engine = create_engine(url)
-    with engine.begin() as connection:
-        for table in ("links", "partners", "candidate_events", "preconditions",
-                      "intake_answers", "consents", "candidates", "alembic_version"):
-            connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
+    metadata = MetaData()
+    metadata.reflect(engine)
+    metadata.drop_all(engine)
     engine.dispose()
 
 

@@ -153,7 +153,7 @@ def test_closed_question_no_brings_the_follow_up_and_its_note():
     values, _, _ = run_form("mijn moeder kan helpen", slots)
     assert values["requested_slot"] == "pre_digital_skills"
     assert common.store().candidate_view(SENDER)["preconditions"]["childcare"] == {
-        "status": "not_met", "note": "mijn moeder kan helpen"}
+        "status": "not_met", "note": "mijn moeder kan helpen", "note_nl": "mijn moeder kan helpen"}
 
 
 def test_childcare_not_needed_counts_as_met():
@@ -262,3 +262,8 @@ def test_someone_switching_language_gets_the_menu_not_a_guess():
     common.store().set_language(SENDER, "nl")
     events, messages = ask_language("I would like to use English instead please")
     assert messages[0]["response"] == "utter_ask_language"
+
+
+def test_asking_for_another_language_declines_the_proposal():
+    values, _, _ = run_form("andere taal", {"requested_slot": "language", "language_proposal": "nl"})
+    assert values["language_proposal"] == "declined"

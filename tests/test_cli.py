@@ -56,7 +56,7 @@ def test_show_json_and_link(cli):
     assert view["consent"] is True and view["language"] is None
     assert view["answers"]["identity"] == "Ik ben Amina"
     assert len(view["answers"]) == 10 and len(view["preconditions"]) == 6
-    assert view["preconditions"]["childcare"] == {"status": "not_met", "note": "oma helpt soms"}
+    assert view["preconditions"]["childcare"] == {"status": "not_met", "note": "oma helpt soms", "note_nl": "oma helpt soms"}
     assert view["partners"][0]["role"] == "jobcoach"
 
 

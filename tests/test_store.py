@@ -21,7 +21,7 @@ def test_new_candidate_view_has_every_key(store):
     assert view["display_name"] == "Amina"
     assert list(view["answers"]) == list(INTAKE_TOPICS)
     assert all(value is None for value in view["answers"].values())
-    assert view["preconditions"] == {key: {"status": "unknown", "note": None} for key in PRECONDITIONS}
+    assert view["preconditions"] == {key: {"status": "unknown", "note": None, "note_nl": None} for key in PRECONDITIONS}
     assert view["intake_complete"] is False and view["stopped"] is False
 
 
@@ -78,8 +78,8 @@ def test_preconditions(store):
     store.save_precondition(sender, "childcare", "not_met", note="mijn moeder", language="nl")
     store.save_precondition(sender, "bicycle", "met")
     view = store.candidate_view(sender)
-    assert view["preconditions"]["childcare"] == {"status": "not_met", "note": "mijn moeder"}
-    assert view["preconditions"]["bicycle"] == {"status": "met", "note": None}
+    assert view["preconditions"]["childcare"] == {"status": "not_met", "note": "mijn moeder", "note_nl": "mijn moeder"}
+    assert view["preconditions"]["bicycle"] == {"status": "met", "note": None, "note_nl": None}
     store.clear_precondition(sender, "bicycle")
     assert store.candidate_view(sender)["preconditions"]["bicycle"]["status"] == "unknown"
 

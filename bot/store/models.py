@@ -120,6 +120,20 @@ class CandidateEvent(Base):
     at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class Translation(Base):
+    """A cache of machine translations, so one text is sent to the service once."""
+
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("source", "target", "text_hash", name="uq_translation"),)
+
+    id = Column(Integer, primary_key=True)
+    source = Column(String(8), nullable=False)
+    target = Column(String(8), nullable=False)
+    text_hash = Column(String(64), nullable=False)
+    translated = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 class Partner(Base):
     __tablename__ = "partners"
     __table_args__ = (

@@ -1,6 +1,7 @@
 """The Store: every read and write of our tables, each method one short transaction."""
 
 import contextlib
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store import migrations
 from bot.store.models import (Candidate, CandidateEvent, Consent, IntakeAnswer, Link, Partner,
-                              Precondition, utcnow)
+                              Precondition, Translation, utcnow)
 from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, PRECONDITION_STATUSES,
                             PRECONDITIONS, ROLES)
 
@@ -260,8 +261,9 @@ class Store:
                 "answers_nl": {topic: answers[topic].text_nl if topic in answers else None
                                for topic in INTAKE_TOPICS},
                 "preconditions": {
-                    key: {"status": preconditions[key].status, "note": preconditions[key].note}
-                    if key in preconditions else {"status": "unknown", "note": None}
+                    key: {"status": preconditions[key].status, "note": preconditions[key].note,
+                          "note_nl": preconditions[key].note_nl}
+                    if key in preconditions else {"status": "unknown", "note": None, "note_nl": None}
                     for key in PRECONDITIONS
                 },
                 "partners": [{"id": link.partner.id, "role": link.partner.role, "name": link.partner.name}
@@ -284,6 +286,55 @@ class Store:
                     "answered": sum(1 for answer in candidate.answers if answer.status == "answered"),
                 })
             return rows
+
+    # Translations --------------------------------------------------------------------
+
+    @staticmethod
+    def _hash(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def cached_translation(self, source: str, target: str, text: str) -> Optional[str]:
+        with self.session() as session:
+            row = session.execute(select(Translation).filter_by(
+                source=source, target=target, text_hash=self._hash(text))).scalar_one_or_none()
+            return row.translated if row else None
+
+    def remember_translation(self, source: str, target: str, text: str, translated: str) -> None:
+        if self.cached_translation(source, target, text) is not None:
+            return
+        with self.session() as session:
+            session.add(Translation(source=source, target=target, text_hash=self._hash(text),
+                                    translated=translated))
+
+    def untranslated(self) -> List[dict]:
+        """Answers and notes not in Dutch that still wait for their Dutch translation."""
+        with self.session() as session:
+            answers = session.execute(
+                select(Candidate.sender_id, IntakeAnswer).join(IntakeAnswer)
+                .where(IntakeAnswer.text.isnot(None), IntakeAnswer.text_nl.is_(None))
+            )
+            notes = session.execute(
+                select(Candidate.sender_id, Precondition).join(Precondition)
+                .where(Precondition.note.isnot(None), Precondition.note_nl.is_(None))
+            )
+            return [{"sender_id": sender, "topic": row.topic, "text": row.text, "language": row.language}
+                    for sender, row in answers] + \
+                   [{"sender_id": sender, "precondition": row.key, "text": row.note,
+                     "language": row.note_language} for sender, row in notes]
+
+    def set_translation(self, sender_id: str, text_nl: str, topic: Optional[str] = None,
+                        precondition: Optional[str] = None) -> None:
+        """Stores the Dutch translation of an answer (by topic) or of a precondition's note."""
+        with self.session() as session:
+            candidate = self._candidate(session, sender_id)
+            if topic:
+                for answer in candidate.answers:
+                    if answer.topic == topic and answer.text is not None:
+                        answer.text_nl, answer.translated = text_nl, True
+            else:
+                for row in candidate.preconditions:
+                    if row.key == precondition and row.note is not None:
+                        row.note_nl = text_nl
 
     # Partners ------------------------------------------------------------------------
 
