@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run serve chat test test-fast validate test-stories lock clean
+.PHONY: help install train run serve chat test test-fast validate test-stories bench-nlu lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ test-fast: $(INSTALLED) ## Unit tests only (no model, no servers)
 
 test: $(MODEL) validate test-stories ## Every test: data validation, test stories, unit and end-to-end tests
 	$(PY) -m pytest -q
+
+bench-nlu: $(INSTALLED) ## NLU benchmark per language: cross-validation and held-out sets (several minutes)
+	$(PY) bench/nlu.py
 
 lock: ## Re-pin constraints.txt from requirements.in in a fresh environment
 	rm -rf /tmp/kl-lock && $(PYTHON310) -m venv /tmp/kl-lock

@@ -2,6 +2,7 @@
 
 Runs after DIET: keeps the model's type, overrides it with `safety` when the lexicon
 sees safety words, and adds one (from the lexicon, else `other`) where the model found none.
+Other messages lose any `problem_type` the model tagged: only a report has a type.
 """
 
 from typing import Any, Dict, List, Optional, Text
@@ -35,11 +36,13 @@ class ProblemTypeExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def _process(message: Message) -> None:
         intent = (message.get(INTENT) or {}).get("name")
-        if intent != REPORT:
-            return
-        text = message.get(TEXT) or ""
         entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY]
         found = [e for e in message.get(ENTITIES, []) if e.get("entity") == ENTITY]
+        if intent != REPORT:  # "I go by train" answers a question; it reports nothing
+            if found:
+                message.set(ENTITIES, entities, add_to_output=True)
+            return
+        text = message.get(TEXT) or ""
         guess: Optional[str] = found[0].get("value") if found else None
         problem_type = problems.classify(text, guess)
         if found and problem_type == guess:

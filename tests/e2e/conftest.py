@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.libretranslate import FakeLibreTranslate
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "korte-lijnen.tar.gz"
 
@@ -50,13 +52,22 @@ class Assistant:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory):
+def translator():
+    """A local LibreTranslate stand-in: answers come back as "[nl] <original>"."""
+    fake = FakeLibreTranslate()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, translator):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does)")
     data = tmp_path_factory.mktemp("assistant")
     rasa_port, actions_port = free_port(), free_port()
     env = dict(os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port),
-               KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db")
+               KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db",
+               TRANSLATOR="libre", LIBRETRANSLATE_URL=translator.url)
     log = (data / "services.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -62,12 +62,14 @@ def test_whole_intake_in_english_then_cli(assistant):
     assert candidate["intake_complete"] is True
     assert set(candidate["answers"]) == set(INTAKE_TOPICS)
     assert candidate["answers"]["home_situation"] == "I have three small children"
+    assert candidate["answers_nl"]["home_situation"] == "[nl] I have three small children"
     assert set(candidate["preconditions"]) == set(PRECONDITIONS)
     assert candidate["preconditions"]["driving_licence"]["status"] == "met"
     assert candidate["preconditions"]["bicycle"] == {
-        "status": "not_met", "note": "I walk; a second-hand bike would help", "note_nl": None}
+        "status": "not_met", "note": "I walk; a second-hand bike would help",
+        "note_nl": "[nl] I walk; a second-hand bike would help"}
     assert candidate["preconditions"]["digital_skills"]["status"] == "unknown"
-    assert candidate["preconditions"]["other"] == {"status": "not_met", "note": "work shoes", "note_nl": None}
+    assert candidate["preconditions"]["other"] == {"status": "not_met", "note": "work shoes", "note_nl": "[nl] work shoes"}
 
 
 def test_dutch_intake_with_skip_dont_know_back_pause_and_resume(assistant):

@@ -1,0 +1,65 @@
+"""The whole intake in each curated language over REST, with a fake translator for partners.
+
+Each question must arrive as that language's catalog text, and each answer must be stored
+in the candidate's words with a Dutch translation beside it (Dutch needs none).
+"""
+
+import json
+import uuid
+
+import pytest
+import yaml
+
+from bot.i18n.bidi import FSI, PDI, RLM
+from bot.i18n.render import render
+from bot.intake import questions
+from bot.vocabulary import LANGUAGES
+from tests.e2e.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def sample_answers(language):
+    """Intake-style answers in the language, from its held-out set (never trained on)."""
+    data = yaml.safe_load((ROOT / "tests" / "nlu" / "heldout" / f"{language}.yml").read_text())
+    block = next(item["examples"] for item in data["nlu"] if item["intent"] == "inform")
+    return [line[2:].strip() for line in block.splitlines() if line.startswith("- ")]
+
+
+def plain(text):
+    """Without the bidi marks, which only steer how right-to-left text is shown."""
+    for mark in (FSI, PDI, RLM):
+        text = text.replace(mark, "")
+    return text
+
+
+def expected_question(slot, language):
+    variables = {"question_number": questions.step_of(slot), "question_count": questions.TOTAL}
+    return plain(render(f"utter_ask_{slot}", language, "collector", variables)["text"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_whole_intake_in_every_language(assistant, language):
+    sender = f"lang-{language}-{uuid.uuid4().hex[:6]}"
+    assistant.say(sender, "hi")
+    assistant.say(sender, str(LANGUAGES.index(language) + 1))
+    reply = plain(assistant.texts(sender, "1"))
+    answers = iter(sample_answers(language) * 2)
+    given = {}
+    for slot in [q.slot for q in questions.QUESTIONS if q.follow_up_of is None]:
+        assert expected_question(slot, language) in reply, (language, slot, reply)
+        question = questions.BY_SLOT[slot]
+        text = "1" if question.is_closed else next(answers)
+        given[slot] = text
+        reply = plain(assistant.texts(sender, text))
+    assert reply  # the summary, in the language
+    assert plain(render("utter_intake_summary", language, "collector", {"summary": "X"})["text"]).split("X")[0] in reply
+
+    result = assistant.cli("candidate", "show", sender, "--json")
+    candidate = json.loads(result.stdout)
+    assert candidate["language"] == language and candidate["intake_complete"] is True
+    for topic in questions.INTAKE_TOPICS:
+        assert candidate["answers"][topic] == given[topic]
+        expected_nl = given[topic] if language == "nl" else f"[nl] {given[topic]}"
+        assert candidate["answers_nl"][topic] == expected_nl
+    assert candidate["preconditions"]["other"]["note"] == given["pre_other"]
