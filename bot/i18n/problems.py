@@ -45,11 +45,17 @@ def matches(text: str) -> Dict[str, int]:
     return dict(counts)
 
 
+def mentions_safety(text: str) -> bool:
+    return bool(matches(text).get("safety"))
+
+
 def classify(text: str, model_guess: Optional[str] = None) -> str:
     """The problem type: safety if any safety word occurs, else the model's guess, else the lexicon's."""
     counts = matches(text)
     if counts.get("safety"):
         return "safety"
+    if model_guess == "health" and counts.get("childcare"):
+        return "childcare"  # a sick child keeps the parent at home: childcare is the help needed
     if model_guess in PROBLEM_TYPES:
         return model_guess
     specific: List[Tuple[int, str]] = [

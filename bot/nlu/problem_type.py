@@ -1,6 +1,6 @@
 """Makes sure every parse of a problem report carries a `problem_type` entity.
 
-Runs after DIET: keeps the model's type, overrides it with `safety` when the lexicon
+Runs after DIET and the fallback classifier: keeps the model's type, overrides it with `safety` when the lexicon
 sees safety words, and adds one (from the lexicon, else `other`) where the model found none.
 Other messages lose any `problem_type` the model tagged: only a report has a type.
 """
@@ -21,6 +21,21 @@ ENTITY = "problem_type"
 REPORT = "report_problem"
 
 
+# Below this confidence an "answer" that mentions an accident, violence or self-harm is
+# treated as a report: a false alarm costs a phone call, a missed one can cost a life.
+CONFIDENT_ANSWER = 0.9
+
+
+def _safety_net(message: Message) -> None:
+    """Safety words turn an unsure or unrelated parse into a problem report."""
+    intent = message.get(INTENT) or {}
+    if intent.get("name") == REPORT or not problems.mentions_safety(message.get(TEXT) or ""):
+        return
+    if intent.get("name") == "inform" and intent.get("confidence", 0.0) >= CONFIDENT_ANSWER:
+        return
+    message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class ProblemTypeExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
@@ -35,6 +50,7 @@ class ProblemTypeExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def _process(message: Message) -> None:
+        _safety_net(message)
         intent = (message.get(INTENT) or {}).get("name")
         entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY]
         found = [e for e in message.get(ENTITIES, []) if e.get("entity") == ENTITY]

@@ -1,0 +1,47 @@
+"""The custom NLU components on real Rasa Messages."""
+
+from rasa.nlu.tokenizers.tokenizer import Token  # noqa: F401 (Rasa must import cleanly)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.problem_type import ProblemTypeExtractor
+from bot.nlu.tokenizer import NormalisingTokenizer
+
+
+def parse(text, intent, confidence=0.99, entities=()):
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": confidence},
+                            "entities": list(entities)})
+    ProblemTypeExtractor().process([message])
+    types = [e["value"] for e in message.get("entities") if e["entity"] == "problem_type"]
+    return message.get("intent")["name"], types
+
+
+def test_every_report_gets_a_type():
+    assert parse("mijn fiets is gestolen", "report_problem") == ("report_problem", ["transport"])
+    assert parse("er is iets", "report_problem") == ("report_problem", ["other"])
+
+
+def test_the_model_type_is_kept_and_safety_wins():
+    model = {"entity": "problem_type", "value": "money", "start": 0, "end": 5}
+    assert parse("geld", "report_problem", entities=[model]) == ("report_problem", ["money"])
+    health = {"entity": "problem_type", "value": "health", "start": 0, "end": 5}
+    assert parse("ik ben gevallen van de steiger", "report_problem", entities=[health])[1] == ["safety"]
+
+
+def test_answers_carry_no_problem_type():
+    tagged = {"entity": "problem_type", "value": "transport", "start": 12, "end": 17}
+    assert parse("ik ga met de trein", "inform", entities=[tagged]) == ("inform", [])
+
+
+def test_safety_words_turn_an_unsure_parse_into_a_report():
+    assert parse("ik wil dood", "nlu_fallback", 0.3) == ("report_problem", ["safety"])
+    assert parse("i want to die", "request_human", 0.6) == ("report_problem", ["safety"])
+    # ...but a confident answer about the past stays an answer.
+    assert parse("ik had een ongeluk in 2015 maar nu gaat het goed", "inform", 0.99) == ("inform", [])
+
+
+def test_tokens_are_normalised_but_keep_their_place():
+    tokenizer = NormalisingTokenizer(NormalisingTokenizer.get_default_config())
+    message = Message(data={"text": "إبني مـريـض"})
+    tokens = tokenizer.tokenize(message, "text")
+    assert [t.text for t in tokens] == ["ابنی", "مریض"]
+    assert [(t.start, t.end) for t in tokens] == [(0, 4), (5, 11)]
