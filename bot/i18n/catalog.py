@@ -7,12 +7,12 @@ response name. Lookups fall back to Dutch, then English, and log a missing key o
 import functools
 import logging
 import re
-import unicodedata
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
+from bot.i18n.normalise import normalise_word
 from bot.vocabulary import FALLBACK_LANGUAGES, LANGUAGES, SOURCE_LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,8 @@ def language_name(language: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Lower case, no accents that people often skip, no punctuation or emoji, single spaces."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
+    """Lower case, one spelling of Arabic/Persian letters, no punctuation or emoji, single spaces."""
+    text = normalise_word(text or "")
     text = text.replace("’", "'")
     text = re.sub(r"[^\w\s'?]", " ", text)
     return re.sub(r"\s+", " ", text).strip(" '")
