@@ -106,6 +106,9 @@ class _Turn:
             language = language_choice(self.message, LANGUAGES)
         if language is None:
             return {}  # the same question again
+        if language not in LANGUAGES and _translator().name == "none":
+            self.say("utter_language_unavailable", language="en")
+            return {}
         store().set_language(self.sender, language)
         self.say("utter_language_set", language=language)
         return {questions.LANGUAGE_SLOT: language}

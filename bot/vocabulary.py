@@ -5,7 +5,8 @@ Kept free of Rasa imports so the action server and the CLI can use it.
 
 # ISO 639-1 codes of the curated languages, in the order the language menu shows them.
 LANGUAGES = ("nl", "en", "ar", "ti", "fa", "tr", "so")
-RTL_LANGUAGES = frozenset({"ar", "fa"})
+# Right-to-left scripts, curated or served by machine translation (Pashto, Urdu, Sorani).
+RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ur", "ckb"})
 SOURCE_LANGUAGE = "nl"
 FALLBACK_LANGUAGES = ("nl", "en")
 

@@ -267,3 +267,17 @@ def test_someone_switching_language_gets_the_menu_not_a_guess():
 def test_asking_for_another_language_declines_the_proposal():
     values, _, _ = run_form("andere taal", {"requested_slot": "language", "language_proposal": "nl"})
     assert values["language_proposal"] == "declined"
+
+
+def test_a_language_outside_the_seven_needs_a_translator(monkeypatch):
+    from actions import intake
+
+    monkeypatch.setenv("TRANSLATOR", "none")
+    intake._translator.cache_clear()
+    values, responses, _ = run_form("pashto", {"requested_slot": "language"})
+    assert responses == ["utter_language_unavailable"] and values["requested_slot"] == "language"
+    monkeypatch.setenv("TRANSLATOR", "libre")
+    intake._translator.cache_clear()
+    values, _, _ = run_form("pashto", {"requested_slot": "language"})
+    assert values["language"] == "ps" and values["requested_slot"] == "consent"
+    intake._translator.cache_clear()

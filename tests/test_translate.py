@@ -67,3 +67,31 @@ def test_pending_answers_are_translated_later_and_the_original_kept(store, libre
     assert view["answers"]["identity"] == "أنا أمينة"
     assert view["answers_nl"]["identity"] == "[nl] أنا أمينة"
     assert store.untranslated() == []
+
+
+def test_replies_in_other_languages_are_machine_translated_with_a_note(libre):
+    from bot.i18n.machine import translate_message
+    from bot.i18n.render import render
+
+    message = render("utter_ask_pre_bicycle", "en", "collector", {"question_number": 12, "question_count": 16})
+    translated = translate_message(message, "ps", LibreTranslate(libre.url))
+    assert translated["text"].startswith("[ps] Question 12 of 16.")
+    assert translated["text"].endswith("this text was translated automatically.")
+    assert [b["title"] for b in translated["buttons"]] == ["[ps] Yes", "[ps] No", "[ps] I don't know"]
+    assert [b["payload"] for b in translated["buttons"]] == ["1", "2", "3"]
+
+
+def test_without_a_translator_the_english_text_goes_out(libre):
+    from bot.i18n.machine import translate_message
+
+    message = {"text": "Hello"}
+    assert translate_message(message, "ps", translate.NoTranslator()) == message
+
+
+def test_other_languages_are_understood_by_name():
+    from bot.intake.replies import Message, language_choice
+    from bot.vocabulary import LANGUAGES
+
+    assert language_choice(Message("پښتو"), LANGUAGES) == "ps"
+    assert language_choice(Message("Français"), LANGUAGES) == "fr"
+    assert language_choice(Message("Kurmanji"), LANGUAGES) == "ku"

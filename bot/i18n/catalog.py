@@ -92,6 +92,19 @@ def term(key: str, language: Optional[str]) -> str:
     return key
 
 
+@functools.lru_cache(maxsize=1)
+def _other_languages() -> Dict[str, str]:
+    """Names of the languages served by machine translation, mapped to their codes."""
+    with (Path(__file__).parent / "other_languages.yml").open(encoding="utf-8") as handle:
+        table = yaml.safe_load(handle)
+    return {normalise(str(name)): code for code, names in table.items() for name in [code, *names]}
+
+
+def other_language_named(name: str) -> Optional[str]:
+    """The code of a non-curated language named in `name` ("pashto" -> "ps"), or None."""
+    return _other_languages().get(normalise(name))
+
+
 def language_name(language: str) -> str:
     return load(language).get("name", language)
 

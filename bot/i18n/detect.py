@@ -9,6 +9,7 @@ import re
 from typing import Optional
 
 from bot.i18n.catalog import normalise
+from bot.vocabulary import LANGUAGES
 
 _ETHIOPIC = re.compile(r"[\u1200-\u137f]")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
@@ -67,6 +68,8 @@ def is_other_language(text: str, chosen: str) -> bool:
     Arabic and Persian share a script and readers of one often write the other, so they
     are not told apart here.
     """
+    if chosen not in LANGUAGES:  # served by machine translation: any script may be right
+        return False
     detected = detect(text)
     if detected is None or detected == chosen:
         return False

@@ -112,4 +112,4 @@ def language_choice(message: Message, languages: Sequence[str], by_number: bool 
         names = {language, *title.split("/"), *catalog.load(language).get("aliases", [])}
         if text in {catalog.normalise(name) for name in names}:
             return language
-    return None
+    return catalog.other_language_named(text)

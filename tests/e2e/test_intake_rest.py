@@ -153,3 +153,18 @@ def test_first_message_in_a_clear_language_gets_that_language_proposed(assistant
     menu = assistant.say(other, "andere taal")
     assert any(b["title"] == "Türkçe" for m in menu for b in m.get("buttons", []))
     assert "Do you want to take part?" in assistant.texts(other, "english")
+
+
+def test_a_language_outside_the_seven_goes_through_machine_translation(assistant):
+    sender = new_sender()
+    assistant.say(sender, "hi")
+    consent = assistant.say(sender, "pashto")
+    text = "\n".join(m["text"] for m in consent)
+    assert text.startswith("[ps] ") and "translated automatically" in text
+    assert any(b["title"] == "[ps] Yes, I take part" for m in consent for b in m.get("buttons", []))
+    assert "[ps] Question 1 of 16" in assistant.texts(sender, "1")
+    assistant.texts(sender, "زه احمد یم")
+    candidate = show(assistant, sender)
+    assert candidate["language"] == "ps"
+    assert candidate["answers"]["identity"] == "زه احمد یم"
+    assert candidate["answers_nl"]["identity"] == "[nl] زه احمد یم"
