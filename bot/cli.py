@@ -4,14 +4,18 @@ Each command is a small function taking the parsed arguments and a Store; `COMMA
 lists them with their arguments, so a new command is one function and one entry.
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import logging
 import sys
-from typing import Callable, List, Optional
+from typing import TYPE_CHECKING, Callable, List, Optional
 
-from bot.store import Store, UnknownCandidate, UnknownPartner
 from bot.vocabulary import CHANNELS, INTAKE_TOPICS, PRECONDITIONS, ROLES
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 
 class UserError(Exception):
@@ -100,7 +104,6 @@ def chat(args, store: Optional[Store]) -> int:
 
 
 # (words, help, arguments, handler, needs the store)
-Argument = tuple
 COMMANDS: List[tuple] = [
     (("db", "upgrade"), "apply the database migrations", [], db_upgrade, True),
     (("candidate", "list"), "list the candidates", [("--json", dict(action="store_true"))],
@@ -147,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    # SQLAlchemy and Alembic load only now, so --help and usage errors answer at once.
+    from sqlalchemy import exc as db_errors
+
+    from bot.store import Store, UnknownCandidate, UnknownPartner
+
     handler: Callable = args.handler
     try:
         store = None
@@ -160,4 +168,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"error: no partner with id {error.args[0]}", file=sys.stderr)
     except (UserError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
+    except db_errors.ArgumentError:
+        # Not the URL itself: it may hold a password.
+        print("error: DATABASE_URL is not a database URL SQLAlchemy can open", file=sys.stderr)
+    except db_errors.DBAPIError as error:
+        # The driver's message only: SQLAlchemy's own adds the statement and its parameters,
+        # which can be a candidate's answers.
+        print(f"error: database: {str(error.orig).strip()}", file=sys.stderr)
     return 1

@@ -153,7 +153,7 @@ def test_closed_question_no_brings_the_follow_up_and_its_note():
     values, _, _ = run_form("mijn moeder kan helpen", slots)
     assert values["requested_slot"] == "pre_digital_skills"
     assert common.store().candidate_view(SENDER)["preconditions"]["childcare"] == {
-        "status": "not_met", "note": "mijn moeder kan helpen", "note_nl": "mijn moeder kan helpen"}
+        "status": "not_met", "note": "mijn moeder kan helpen"}
 
 
 def test_childcare_not_needed_counts_as_met():

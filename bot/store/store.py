@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Iterator, List, Optional
 
@@ -14,12 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.store import migrations
 from bot.store.models import (Candidate, CandidateEvent, Consent, IntakeAnswer, Link, Partner,
                               Precondition, Translation, utcnow)
-from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, PRECONDITION_STATUSES,
-                            PRECONDITIONS, ROLES)
+from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, LANGUAGES,
+                            PRECONDITION_STATUSES, PRECONDITIONS, ROLES)
 
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
+ISO_639 = re.compile(r"[A-Za-z]{2,3}")
 
 
 class UnknownCandidate(LookupError):
@@ -77,25 +79,30 @@ class Store:
         migrations.upgrade(self.engine)
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
+    def session_scope(self) -> Iterator[Session]:
+        """One short transaction: committed on success, rolled back on any error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    session = session_scope  # the shorter name, for tests and callers that already use it
 
     # Candidates -----------------------------------------------------------------------
 
     def ensure_candidate(self, channel: str, sender_id: str, display_name: Optional[str] = None) -> int:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = session.execute(
                 select(Candidate).filter_by(channel=channel, sender_id=sender_id)
             ).scalar_one_or_none()
             if candidate is None:
                 candidate = Candidate(channel=channel, sender_id=sender_id)
                 session.add(candidate)
-                logger.info("new candidate on %s", channel)
             candidate.last_seen_at = utcnow()
             if display_name:
                 candidate.display_name = display_name[:200]
+            is_new = candidate.id is None
             session.flush()
+            if is_new:
+                logger.info("new candidate %s on %s", candidate.id, channel)
             return candidate.id
 
     @staticmethod
@@ -112,15 +119,16 @@ class Store:
         session.add(CandidateEvent(candidate_id=candidate.id, kind=kind))
 
     def set_language(self, sender_id: str, language: str) -> None:
-        if not (language.isalpha() and 2 <= len(language) <= 3):
-            raise ValueError(f"not an ISO 639 language code: '{language}'")
-        with self.session() as session:
+        # Curated languages and any other ISO 639 code (those go through machine translation).
+        if language not in LANGUAGES and not ISO_639.fullmatch(language or ""):
+            raise ValueError(f"not an ISO 639 language code: {language!r}")
+        with self.session_scope() as session:
             self._candidate(session, sender_id).language = language.lower()
 
     # Consent -------------------------------------------------------------------------
 
     def record_consent(self, sender_id: str, given: bool, text_version: str) -> None:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             session.add(Consent(candidate_id=candidate.id, given=given, text_version=text_version))
             self._record(session, candidate, "consent_given" if given else "consent_refused")
@@ -132,7 +140,7 @@ class Store:
         ).scalars().first()
 
     def has_consent(self, sender_id: str) -> bool:
-        with self.session() as session:
+        with self.session_scope() as session:
             consent = self._latest_consent(session, self._candidate(session, sender_id))
             return bool(consent and consent.given)
 
@@ -151,7 +159,7 @@ class Store:
         _check(status, ANSWER_STATUSES, "answer status")
         if text is not None and status != "answered":
             raise ValueError("only an answered question has text")
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._consented(session, sender_id)
             answer = session.execute(
                 select(IntakeAnswer).filter_by(candidate_id=candidate.id, topic=topic)
@@ -164,7 +172,7 @@ class Store:
 
     def clear_answer(self, sender_id: str, topic: str) -> None:
         _check(topic, INTAKE_TOPICS, "topic")
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             for answer in candidate.answers:
                 if answer.topic == topic:
@@ -174,7 +182,7 @@ class Store:
                           language: Optional[str] = None) -> None:
         _check(key, PRECONDITIONS, "precondition")
         _check(status, PRECONDITION_STATUSES, "precondition status")
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._consented(session, sender_id)
             row = session.execute(
                 select(Precondition).filter_by(candidate_id=candidate.id, key=key)
@@ -186,14 +194,14 @@ class Store:
 
     def clear_precondition(self, sender_id: str, key: str) -> None:
         _check(key, PRECONDITIONS, "precondition")
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             for row in candidate.preconditions:
                 if row.key == key:
                     session.delete(row)
 
     def reset_intake(self, sender_id: str) -> None:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             candidate.answers.clear()
             candidate.preconditions.clear()
@@ -201,7 +209,7 @@ class Store:
             self._record(session, candidate, "intake_restarted")
 
     def complete_intake(self, sender_id: str) -> None:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             candidate.intake_completed_at = utcnow()
             self._record(session, candidate, "intake_completed")
@@ -209,24 +217,24 @@ class Store:
     # Stop ----------------------------------------------------------------------------
 
     def record_stop(self, sender_id: str) -> None:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             candidate.stopped_at = utcnow()
             self._record(session, candidate, "stopped")
 
     def record_resume(self, sender_id: str) -> None:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             if candidate.stopped_at is not None:
                 candidate.stopped_at = None
                 self._record(session, candidate, "resumed")
 
     def is_stopped(self, sender_id: str) -> bool:
-        with self.session() as session:
+        with self.session_scope() as session:
             return self._candidate(session, sender_id).stopped_at is not None
 
     def events(self, sender_id: str) -> List[str]:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             rows = session.execute(
                 select(CandidateEvent.kind).filter_by(candidate_id=candidate.id).order_by(CandidateEvent.id)
@@ -237,12 +245,13 @@ class Store:
 
     def candidate_view(self, sender_id: str) -> dict:
         """Everything we hold on one candidate, as `python -m bot candidate show --json` prints it."""
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             consent = self._latest_consent(session, candidate)
             answers = {answer.topic: answer for answer in candidate.answers}
             preconditions = {row.key: row for row in candidate.preconditions}
-            links = session.execute(select(Link).filter_by(candidate_id=candidate.id)).scalars()
+            links = session.execute(
+                select(Link).filter_by(candidate_id=candidate.id).order_by(Link.partner_id)).scalars()
             return {
                 "sender_id": candidate.sender_id,
                 "channel": candidate.channel,
@@ -250,7 +259,7 @@ class Store:
                 "language": candidate.language,
                 "consent": consent.given if consent else None,
                 "consent_version": consent.text_version if consent else None,
-                "consent_at": consent.recorded_at.isoformat() if consent else None,
+                "consent_at": _iso(consent.recorded_at) if consent else None,
                 "stopped": candidate.stopped_at is not None,
                 "intake_complete": candidate.intake_completed_at is not None,
                 "intake_completed_at": _iso(candidate.intake_completed_at),
@@ -261,17 +270,19 @@ class Store:
                 "answers_nl": {topic: answers[topic].text_nl if topic in answers else None
                                for topic in INTAKE_TOPICS},
                 "preconditions": {
-                    key: {"status": preconditions[key].status, "note": preconditions[key].note,
-                          "note_nl": preconditions[key].note_nl}
-                    if key in preconditions else {"status": "unknown", "note": None, "note_nl": None}
+                    key: {"status": preconditions[key].status, "note": preconditions[key].note}
+                    if key in preconditions else {"status": "unknown", "note": None}
                     for key in PRECONDITIONS
                 },
+                # Dutch beside the original, for partners (null: Dutch already, or waiting).
+                "notes_nl": {key: preconditions[key].note_nl if key in preconditions else None
+                             for key in PRECONDITIONS},
                 "partners": [{"id": link.partner.id, "role": link.partner.role, "name": link.partner.name}
                              for link in links],
             }
 
     def list_candidates(self) -> List[dict]:
-        with self.session() as session:
+        with self.session_scope() as session:
             rows = []
             for candidate in session.execute(select(Candidate).order_by(Candidate.id)).scalars():
                 consent = self._latest_consent(session, candidate)
@@ -294,21 +305,20 @@ class Store:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def cached_translation(self, source: str, target: str, text: str) -> Optional[str]:
-        with self.session() as session:
+        with self.session_scope() as session:
             row = session.execute(select(Translation).filter_by(
                 source=source, target=target, text_hash=self._hash(text))).scalar_one_or_none()
             return row.translated if row else None
 
     def remember_translation(self, source: str, target: str, text: str, translated: str) -> None:
-        if self.cached_translation(source, target, text) is not None:
-            return
-        with self.session() as session:
-            session.add(Translation(source=source, target=target, text_hash=self._hash(text),
-                                    translated=translated))
+        key = dict(source=source, target=target, text_hash=self._hash(text))
+        with self.session_scope() as session:
+            if session.execute(select(Translation.id).filter_by(**key)).first() is None:
+                session.add(Translation(translated=translated, **key))
 
     def untranslated(self) -> List[dict]:
         """Answers and notes not in Dutch that still wait for their Dutch translation."""
-        with self.session() as session:
+        with self.session_scope() as session:
             answers = session.execute(
                 select(Candidate.sender_id, IntakeAnswer).join(IntakeAnswer)
                 .where(IntakeAnswer.text.isnot(None), IntakeAnswer.text_nl.is_(None))
@@ -325,7 +335,7 @@ class Store:
     def set_translation(self, sender_id: str, text_nl: str, topic: Optional[str] = None,
                         precondition: Optional[str] = None) -> None:
         """Stores the Dutch translation of an answer (by topic) or of a precondition's note."""
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             if topic:
                 for answer in candidate.answers:
@@ -343,7 +353,7 @@ class Store:
         _check(channel, CHANNELS, "channel")
         if not name.strip() or not address.strip():
             raise ValueError("a partner needs a name and an address")
-        with self.session() as session:
+        with self.session_scope() as session:
             existing = session.execute(
                 select(Partner).filter_by(channel=channel, address=address.strip())
             ).scalar_one_or_none()
@@ -355,7 +365,7 @@ class Store:
             return partner.id
 
     def link(self, sender_id: str, partner_id: int) -> None:
-        with self.session() as session:
+        with self.session_scope() as session:
             candidate = self._candidate(session, sender_id)
             if session.get(Partner, partner_id) is None:
                 raise UnknownPartner(str(partner_id))

@@ -66,10 +66,11 @@ def test_whole_intake_in_english_then_cli(assistant):
     assert set(candidate["preconditions"]) == set(PRECONDITIONS)
     assert candidate["preconditions"]["driving_licence"]["status"] == "met"
     assert candidate["preconditions"]["bicycle"] == {
-        "status": "not_met", "note": "I walk; a second-hand bike would help",
-        "note_nl": "[nl] I walk; a second-hand bike would help"}
+        "status": "not_met", "note": "I walk; a second-hand bike would help"}
+    assert candidate["notes_nl"]["bicycle"] == "[nl] I walk; a second-hand bike would help"
     assert candidate["preconditions"]["digital_skills"]["status"] == "unknown"
-    assert candidate["preconditions"]["other"] == {"status": "not_met", "note": "work shoes", "note_nl": "[nl] work shoes"}
+    assert candidate["preconditions"]["other"] == {"status": "not_met", "note": "work shoes"}
+    assert candidate["notes_nl"]["other"] == "[nl] work shoes"
 
 
 def test_dutch_intake_with_skip_dont_know_back_pause_and_resume(assistant):
