@@ -113,8 +113,13 @@ class _Turn:
         self.say("utter_language_set", language=language)
         return {questions.LANGUAGE_SLOT: language}
 
+    def titles(self, response: str) -> List[str]:
+        """The button titles the candidate saw, so typing one counts as pressing it."""
+        entry = catalog.response(response, self.language) or {}
+        return entry.get("buttons") or []
+
     def consent(self) -> "tuple[Dict[str, Any], bool]":
-        reply = interpret(self.message, ("met", "not_met"), self.language)
+        reply = interpret(self.message, ("met", "not_met"), self.language, self.titles("utter_ask_consent"))
         if reply.kind == "stop":
             return self.stop()
         if reply.kind != "choice" or reply.value not in ("met", "not_met"):
@@ -134,7 +139,8 @@ class _Turn:
         return {}, True
 
     def answer(self, question: Question) -> "tuple[Dict[str, Any], bool]":
-        reply = interpret(self.message, question.choices, self.language)
+        reply = interpret(self.message, question.choices, self.language,
+                          self.titles(f"utter_ask_{question.slot}"))
         control = getattr(self, f"on_{reply.kind}", None)
         if control is not None:
             return control(question)

@@ -61,9 +61,9 @@ def write_training_data(examples: List[Example], folder: Path) -> str:
     return str(path)
 
 
-def train(examples: List[Example], workdir: Path) -> str:
+def train(examples: List[Example], workdir: Path, config: str) -> str:
     data = write_training_data(examples, workdir)
-    return train_nlu(str(ROOT / "config.yml"), data, str(workdir), fixed_model_name="nlu")
+    return train_nlu(config, data, str(workdir), fixed_model_name="nlu")
 
 
 async def predict(model: str, examples: List[Example]) -> List[Tuple[str, str]]:
@@ -153,6 +153,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds (0 = skip)")
     parser.add_argument("--errors", action="store_true", help="list the held-out examples it got wrong")
+    parser.add_argument("--config", default=str(ROOT / "config.yml"), help="pipeline to measure")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     configure_structlog(logging.WARNING)  # Rasa's debug log would print every test message
@@ -167,7 +168,7 @@ def main() -> int:
                 test_indexes = set(fold)
                 workdir = Path(tmp) / f"fold{number}"
                 workdir.mkdir()
-                model = train([e for i, e in enumerate(training) if i not in test_indexes], workdir)
+                model = train([e for i, e in enumerate(training) if i not in test_indexes], workdir, args.config)
                 tested = [training[i] for i in fold]
                 for index, prediction in zip(fold, asyncio.run(predict(model, tested))):
                     predictions[index] = prediction
@@ -176,7 +177,7 @@ def main() -> int:
                         result["cross_validation"])
         workdir = Path(tmp) / "full"
         workdir.mkdir()
-        model = train(training, workdir)
+        model = train(training, workdir, args.config)
         predictions = asyncio.run(predict(model, heldout))
         result["heldout"] = score(heldout, predictions)
         if args.errors:

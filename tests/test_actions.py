@@ -281,3 +281,10 @@ def test_a_language_outside_the_seven_needs_a_translator(monkeypatch):
     values, _, _ = run_form("pashto", {"requested_slot": "language"})
     assert values["language"] == "ps" and values["requested_slot"] == "consent"
     intake._translator.cache_clear()
+
+
+def test_typing_a_button_title_counts_as_pressing_it():
+    values, _, _ = run_form("Ja, ik doe mee", {"language": "nl", "requested_slot": "consent"})
+    assert values["consent"] == "yes"
+    values, _, _ = run_form("Niet nodig", answered_before("pre_childcare"))
+    assert values["pre_childcare"] == "not_needed"

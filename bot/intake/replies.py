@@ -54,11 +54,16 @@ def control_of(message: Message) -> Optional[str]:
     return None
 
 
-def choice_of(message: Message, choices: Sequence[str], language: str) -> Optional[str]:
-    """The meaning of a reply to a closed question: a number, a word, or a yes/no intent."""
+def choice_of(message: Message, choices: Sequence[str], language: str,
+              titles: Sequence[str] = ()) -> Optional[str]:
+    """The meaning of a reply to a closed question: a number, a button's title, a word, or
+    a yes/no intent. `titles` are the question's button titles in the candidate's language."""
     text = catalog.normalise(message.text)
     if text.isdigit() and 1 <= int(text) <= len(choices):
         return choices[int(text) - 1]
+    for choice, title in zip(choices, titles):
+        if text == catalog.normalise(title):
+            return choice
     languages = (language, "nl", "en")
     words = {
         "met": "affirm",
@@ -76,7 +81,8 @@ def choice_of(message: Message, choices: Sequence[str], language: str) -> Option
     return None
 
 
-def interpret(message: Message, choices: Sequence[str], language: str) -> Reply:
+def interpret(message: Message, choices: Sequence[str], language: str,
+              titles: Sequence[str] = ()) -> Reply:
     """Classifies a message sent while a question is open (`choices` empty = open question)."""
     if message.media:
         return Reply("media")
@@ -88,7 +94,7 @@ def interpret(message: Message, choices: Sequence[str], language: str) -> Reply:
     if len(message.text) > MAX_LENGTH:
         return Reply("too_long")
     if choices:
-        choice = choice_of(message, choices, language)
+        choice = choice_of(message, choices, language, titles)
         if choice:
             return Reply("choice", choice)
     if message.confidently("greet") and len(message.text.split()) <= 2:
