@@ -39,7 +39,7 @@ $(MODEL): $(TRAINING_FILES) $(INSTALLED)
 run: $(MODEL) ## Start everything with embedded defaults and chat as a candidate in this terminal
 	$(PY) -m bot run
 
-serve: $(MODEL) ## Start Rasa, the action server (and worker) in the foreground; REST on :5005
+serve: $(MODEL) ## Start Rasa and the action server in the foreground; REST channel on :5005
 	$(PY) -m bot serve
 
 chat: $(INSTALLED) ## Chat with an already running assistant (SENDER=... to choose who you are)
