@@ -45,3 +45,11 @@ def test_tokens_are_normalised_but_keep_their_place():
     tokens = tokenizer.tokenize(message, "text")
     assert [t.text for t in tokens] == ["ابنی", "مریض"]
     assert [(t.start, t.end) for t in tokens] == [(0, 4), (5, 11)]
+
+
+def test_a_sentence_naming_a_problem_is_not_lost_to_a_short_intent():
+    assert parse("mijn fiets is gestolen vandaag", "stop", 0.7) == ("report_problem", ["transport"])
+    assert parse("mijn zoon is ziek vandaag", "inform", 0.4)[0] == "report_problem"
+    # A confident answer, or a short word, stays what the model said.
+    assert parse("ik ga met de fiets", "inform", 0.95) == ("inform", [])
+    assert parse("fiets", "nlu_fallback", 0.3) == ("nlu_fallback", [])

@@ -45,6 +45,11 @@ def matches(text: str) -> Dict[str, int]:
     return dict(counts)
 
 
+def specific_types(text: str) -> List[str]:
+    """The problem types (other than 'other') whose words occur in the text."""
+    return [problem_type for problem_type in matches(text) if problem_type != "other"]
+
+
 def mentions_safety(text: str) -> bool:
     return bool(matches(text).get("safety"))
 

@@ -24,16 +24,35 @@ REPORT = "report_problem"
 # Below this confidence an "answer" that mentions an accident, violence or self-harm is
 # treated as a report: a false alarm costs a phone call, a missed one can cost a life.
 CONFIDENT_ANSWER = 0.9
+# Below this confidence an "answer" naming a kind of problem (a sick child, a stolen bike)
+# is treated as a report too.
+UNSURE_ANSWER = 0.6
+# Intents that cannot be a sentence about a problem: short words like "yes", "stop", "hi".
+SHORT_INTENTS = {"greet", "goodbye", "affirm", "deny", "dont_know", "stop", "change_language",
+                 "request_human", "nlu_fallback"}
+MIN_WORDS = 3
 
 
 def _safety_net(message: Message) -> None:
-    """Safety words turn an unsure or unrelated parse into a problem report."""
+    """The word lists turn a parse that missed a problem into a report.
+
+    Missing a problem is the worst error this assistant can make: a message that names a
+    kind of problem becomes a report unless the model is sure it is something else.
+    """
     intent = message.get(INTENT) or {}
-    if intent.get("name") == REPORT or not problems.mentions_safety(message.get(TEXT) or ""):
+    name, confidence = intent.get("name"), intent.get("confidence", 0.0)
+    text = message.get(TEXT) or ""
+    if name == REPORT:
         return
-    if intent.get("name") == "inform" and intent.get("confidence", 0.0) >= CONFIDENT_ANSWER:
-        return
-    message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
+    if problems.mentions_safety(text):
+        missed = name != "inform" or confidence < CONFIDENT_ANSWER
+    else:
+        named = problems.specific_types(text)
+        long_enough = len(text.split()) >= MIN_WORDS
+        missed = bool(named) and long_enough and (
+            name in SHORT_INTENTS or (name == "inform" and confidence < UNSURE_ANSWER))
+    if missed:
+        message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
