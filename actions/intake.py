@@ -17,9 +17,9 @@ from rasa_sdk.forms import FormValidationAction
 from actions.common import ensure_candidate, latest_message, store
 from bot import translate
 from bot.i18n import catalog
+from bot.i18n.detect import detect_first_message
 from bot.intake import questions, summary
 from bot.intake.questions import DONT_KNOW, NOTHING_ELSE_NEEDED_SLOT, SKIPPED, Question
-from bot.i18n.detect import detect_first_message
 from bot.intake.replies import MAX_LENGTH, Message, Reply, choice_of, interpret, language_choice
 from bot.vocabulary import LANGUAGES, SOURCE_LANGUAGE
 
@@ -107,7 +107,7 @@ class _Turn:
         if language is None:
             return {}  # the same question again
         if language not in LANGUAGES and _translator().name == "none":
-            self.say("utter_language_unavailable", language="en")
+            self.say("utter_language_unavailable")  # in the language so far; English follows
             return {}
         store().set_language(self.sender, language)
         self.say("utter_language_set", language=language)
