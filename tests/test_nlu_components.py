@@ -48,7 +48,8 @@ def test_tokens_are_normalised_but_keep_their_place():
 
 
 def test_a_sentence_naming_a_problem_is_not_lost_to_a_short_intent():
-    assert parse("mijn fiets is gestolen vandaag", "stop", 0.7) == ("report_problem", ["transport"])
+    assert parse("mijn fiets is gestolen vandaag", "nlu_fallback", 0.4) == ("report_problem", ["transport"])
+    assert parse("ja dat is prima", "affirm", 0.7) == ("affirm", [])
     assert parse("mijn zoon is ziek vandaag", "inform", 0.4)[0] == "report_problem"
     # A confident answer, or a short word, stays what the model said.
     assert parse("ik ga met de fiets", "inform", 0.95) == ("inform", [])

@@ -27,9 +27,9 @@ CONFIDENT_ANSWER = 0.9
 # Below this confidence an "answer" naming a kind of problem (a sick child, a stolen bike)
 # is treated as a report too.
 UNSURE_ANSWER = 0.6
-# Intents that cannot be a sentence about a problem: short words like "yes", "stop", "hi".
-SHORT_INTENTS = {"greet", "goodbye", "affirm", "deny", "dont_know", "stop", "change_language",
-                 "request_human", "nlu_fallback"}
+# Parses that a sentence naming a problem overrides: the model was unsure, or heard only
+# "I want a person" in "there is a problem, I want someone to call me".
+OVERRIDABLE = {"nlu_fallback", "request_human"}
 MIN_WORDS = 3
 
 
@@ -50,7 +50,7 @@ def _safety_net(message: Message) -> None:
         named = problems.specific_types(text)
         long_enough = len(text.split()) >= MIN_WORDS
         missed = bool(named) and long_enough and (
-            name in SHORT_INTENTS or (name == "inform" and confidence < UNSURE_ANSWER))
+            name in OVERRIDABLE or (name == "inform" and confidence < UNSURE_ANSWER))
     if missed:
         message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
 
