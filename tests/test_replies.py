@@ -93,3 +93,14 @@ def test_language_choice(text, language):
 def test_language_choice_unknown():
     assert language_choice(Message("8"), LANGUAGES) is None
     assert language_choice(Message("klingon"), LANGUAGES) is None
+
+
+def test_a_name_the_model_takes_for_a_greeting_is_an_answer():
+    assert open_reply("Yonas", "greet", 0.99).kind == "answer"
+    assert open_reply("hallo").kind == "greet"
+
+
+def test_intents_do_not_decide_for_languages_the_model_never_saw():
+    assert open_reply("زه احمد یم", "change_language", 0.98, language="ps").kind == "answer"
+    assert open_reply("زه احمد یم", "stop", 0.99, language="ps").kind == "answer"
+    assert open_reply("stop", language="ps").kind == "stop"  # the words still work

@@ -11,9 +11,13 @@ from typing import Optional, Sequence
 
 from bot.i18n import catalog
 from bot.i18n.detect import is_other_language
+from bot.vocabulary import LANGUAGES
 
 MAX_LENGTH = 1500  # characters; a longer message is most likely pasted by mistake
-CONFIDENT = 0.85
+# Intents decide only when the model is this sure, and never for a language it was not
+# trained on: a name like "Yonas" can look like a greeting, a short Pashto answer like
+# a request to change language.
+CONFIDENT = 0.95
 SHORT = 4  # words
 
 # Control words, checked in this order.
@@ -43,14 +47,12 @@ class Message:
         return self.intent == intent and self.confidence >= CONFIDENT and self.is_short
 
 
-def control_of(message: Message) -> Optional[str]:
+def control_of(message: Message, language: str) -> Optional[str]:
     for control in CONTROLS:
         if catalog.matches_keyword(message.text, control):
             return control
-    if message.confidently("stop"):
+    if language in LANGUAGES and message.confidently("stop"):
         return "stop"
-    if message.confidently("change_language"):
-        return "language"
     return None
 
 
@@ -76,7 +78,7 @@ def choice_of(message: Message, choices: Sequence[str], language: str,
             return choice
     by_intent = {"affirm": "met", "deny": "not_met", "dont_know": "unknown"}
     for intent, choice in by_intent.items():
-        if choice in choices and message.confidently(intent):
+        if choice in choices and language in LANGUAGES and message.confidently(intent):
             return choice
     return None
 
@@ -86,7 +88,7 @@ def interpret(message: Message, choices: Sequence[str], language: str,
     """Classifies a message sent while a question is open (`choices` empty = open question)."""
     if message.media:
         return Reply("media")
-    control = control_of(message)
+    control = control_of(message, language)
     if control:
         return Reply(control)
     if not _READABLE.search(message.text):
@@ -97,13 +99,13 @@ def interpret(message: Message, choices: Sequence[str], language: str,
         choice = choice_of(message, choices, language, titles)
         if choice:
             return Reply("choice", choice)
-    if message.confidently("greet") and len(message.text.split()) <= 2:
+    if catalog.matches_keyword(message.text, "greet"):
         return Reply("greet")
     if is_other_language(message.text, language):
         return Reply("other_language")
     if choices:
         return Reply("unclear_choice")
-    if message.confidently("dont_know"):
+    if language in LANGUAGES and message.confidently("dont_know"):
         return Reply("dont_know")
     return Reply("answer", message.text.strip())
 
