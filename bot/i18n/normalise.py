@@ -22,6 +22,7 @@ _TRANSLATE = str.maketrans({
 
 
 def normalise_word(word: str) -> str:
-    word = unicodedata.normalize("NFKC", word).casefold()
+    # Turkish dotted capital I casefolds to "i" + combining dot; people type plain "i".
+    word = unicodedata.normalize("NFKC", word.replace("İ", "i")).casefold()
     word = _ARABIC_DIACRITICS.sub("", word).replace(_TATWEEL, "")
     return word.translate(_TRANSLATE)

@@ -161,9 +161,7 @@ class Store:
             raise ValueError("only an answered question has text")
         with self.session_scope() as session:
             candidate = self._consented(session, sender_id)
-            answer = session.execute(
-                select(IntakeAnswer).filter_by(candidate_id=candidate.id, topic=topic)
-            ).scalar_one_or_none() or IntakeAnswer(candidate_id=candidate.id, topic=topic)
+            answer = _one_or_new(session, IntakeAnswer, candidate_id=candidate.id, topic=topic)
             answer.status, answer.text, answer.language = status, text, language
             answer.text_nl = text if language == "nl" else None
             answer.translated = False
@@ -184,9 +182,7 @@ class Store:
         _check(status, PRECONDITION_STATUSES, "precondition status")
         with self.session_scope() as session:
             candidate = self._consented(session, sender_id)
-            row = session.execute(
-                select(Precondition).filter_by(candidate_id=candidate.id, key=key)
-            ).scalar_one_or_none() or Precondition(candidate_id=candidate.id, key=key)
+            row = _one_or_new(session, Precondition, candidate_id=candidate.id, key=key)
             row.status, row.note, row.note_language = status, note, language if note else None
             row.note_nl = note if note and language == "nl" else None
             row.updated_at = utcnow()
@@ -375,3 +371,8 @@ class Store:
 
 def _iso(moment) -> Optional[str]:
     return moment.isoformat() if moment else None
+
+
+def _one_or_new(session: Session, model, **key):
+    """The row with this key, or a new one (added to the session by the caller)."""
+    return session.execute(select(model).filter_by(**key)).scalar_one_or_none() or model(**key)
