@@ -75,3 +75,9 @@ STATES = ("geparkeerd", "gestopt")
 # Channels a candidate or partner can be reached on. `rest` is Rasa's REST channel
 # (tests, the terminal chat); a partner registered as `local` talks over it too.
 CHANNELS = ("rest", "local", "telegram", "whatsapp")
+
+# Alerts: what a candidate signalled, and where an alert is in its life.
+ALERT_KINDS = ("problem", "park", "human", "media")
+ALERT_STATUSES = ("pending", "delivered", "acknowledged", "escalated", "closed")
+# How a regisseur hears of alerts that are not urgent: at once, or in a daily digest.
+NOTIFY_MODES = ("immediate", "digest")

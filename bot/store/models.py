@@ -6,13 +6,13 @@ instead of them. Events record what happened (consent, stop, restart), never tex
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer,
+from sqlalchemy import (Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer,
                         String, Text, UniqueConstraint)
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
-from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, PRECONDITION_STATUSES,
-                            PRECONDITIONS, ROLES)
+from bot.vocabulary import (ALERT_KINDS, ALERT_STATUSES, ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS,
+                            NOTIFY_MODES, PRECONDITION_STATUSES, PRECONDITIONS, PROBLEM_TYPES, ROLES)
 
 Base = declarative_base()
 
@@ -147,6 +147,8 @@ class Partner(Base):
     name = Column(String(200), nullable=False)
     channel = Column(String(32), nullable=False)
     address = Column(String(128), nullable=False)
+    # A regisseur hears of non-urgent alerts at once or in a daily digest.
+    notify = Column(String(16), nullable=False, default="digest", server_default="digest")
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
@@ -160,3 +162,74 @@ class Link(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     partner = relationship("Partner")
+
+
+class Alert(Base):
+    """Something a candidate signalled that a person must pick up: a problem, a request to
+    be parked, a request for a person, or a file the bot cannot read."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        one_of("kind", ALERT_KINDS),
+        one_of("problem_type", PROBLEM_TYPES),
+        one_of("status", ALERT_STATUSES),
+    )
+
+    id = Column(Integer, primary_key=True)
+    candidate_id = Column(Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)
+    problem_type = Column(String(16), nullable=False)
+    urgent = Column(Boolean, nullable=False, default=False)
+    text = Column(Text)  # the candidate's own words
+    language = Column(String(8))
+    text_nl = Column(Text)  # Dutch for the partners; null while untranslated
+    follow_up = Column(String(16))  # the answer to "today or longer?": today, days, longer
+    attachment = Column(Text)  # a media reference (JSON) the jobcoach can fetch
+    status = Column(String(16), nullable=False, default="pending", index=True)
+    # The partner who has the alert now: the jobcoach, or the regisseur after escalation;
+    # null while nobody could be found (shown as unassigned).
+    assigned_to = Column(Integer, ForeignKey("partners.id", ondelete="SET NULL"))
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    delivered_at = Column(UTCDateTime)
+    ack_due_at = Column(UTCDateTime)
+    acknowledged_at = Column(UTCDateTime)
+    acknowledged_by = Column(Integer, ForeignKey("partners.id", ondelete="SET NULL"))
+    escalated_at = Column(UTCDateTime)
+    closed_at = Column(UTCDateTime)
+
+    candidate = relationship("Candidate")
+
+
+class OutboxMessage(Base):
+    """A message waiting to be delivered by the worker.
+
+    Written in the same transaction as what caused it (an alert, an acknowledgement), so
+    nothing is lost when a process dies. The text is rendered when it is sent, from the
+    alert as it is then (with its Dutch translation if that arrived in the meantime).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", name="uq_outbox_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),  # the worker's query: what is due
+    )
+
+    id = Column(Integer, primary_key=True)
+    idempotency_key = Column(String(120), nullable=False)
+    purpose = Column(String(24), nullable=False)  # see bot.notify.messages
+    alert_id = Column(Integer, ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    partner_id = Column(Integer, ForeignKey("partners.id", ondelete="CASCADE"))
+    candidate_id = Column(Integer, ForeignKey("candidates.id", ondelete="CASCADE"))
+    status = Column(String(16), nullable=False, default="pending")  # pending sending sent failed
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    claimed_until = Column(UTCDateTime)  # a worker is sending it; reclaimed after a crash
+    last_error = Column(String(200))  # the channel's error class and code, never text
+    external_id = Column(String(64), index=True)  # Telegram message id, Twilio MessageSid
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UTCDateTime)
+    rendered = Column(Text)  # what was sent, for the local console and the record
+
+    alert = relationship("Alert")
+    partner = relationship("Partner")
+    candidate = relationship("Candidate")
