@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import bot.channels.models  # noqa: F401 (the channels' tables are on Base.metadata too)
 from bot.store.models import Base
 
 # Any constant shared by every process that migrates: PostgreSQL's advisory lock key.
