@@ -24,11 +24,16 @@ def latest_message(tracker: Tracker) -> Message:
     latest = tracker.latest_message or {}
     intent = latest.get("intent") or {}
     metadata = latest.get("metadata") or {}
+    media = metadata.get("media") or []
+    problem_types = [entity.get("value") for entity in latest.get("entities") or []
+                     if entity.get("entity") == "problem_type"]
     return Message(
         text=latest.get("text") or "",
         intent=intent.get("name"),
         confidence=float(intent.get("confidence") or 0.0),
-        media=bool(metadata.get("media")),
+        media=bool(media),
+        problem_type=problem_types[0] if problem_types else None,
+        attachments=tuple(media if isinstance(media, list) else [media]),
     )
 
 

@@ -14,13 +14,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.alerting import FOLLOW_UP_SLOT, pass_on
 from actions.common import ensure_candidate, latest_message, store
 from bot import translate
 from bot.i18n import catalog
 from bot.i18n.detect import detect_first_message
 from bot.intake import questions, summary
 from bot.intake.questions import DONT_KNOW, NOTHING_ELSE_NEEDED_SLOT, SKIPPED, Question
-from bot.intake.replies import MAX_LENGTH, Message, Reply, choice_of, interpret, language_choice
+from bot.alerts.signals import Signal, signal_of
+from bot.intake.replies import (MAX_LENGTH, Message, Reply, choice_of, control_of, interpret,
+                                language_choice)
 from bot.vocabulary import LANGUAGES, SOURCE_LANGUAGE
 
 CONSENT_VERSION = "consent-v1"  # bump when the consent text in the catalogs changes
@@ -55,7 +58,7 @@ class ValidateIntakeForm(FormValidationAction):
         if requested:  # the form asked something: the latest message is the reply
             slots[requested] = None  # Rasa put the raw text there; the turn decides the value
             turn = _Turn(sender, slots, requested, latest_message(tracker), dispatcher)
-            changes, ends_form = turn.handle()
+            changes, ends_form = await turn.handle()
             if turn.saved_text:
                 await _translate_for_partners(turn.saved_text)
         slots.update(changes)
@@ -84,12 +87,25 @@ class _Turn:
         self.language = slots.get("language") or SOURCE_LANGUAGE
         self.saved_text: Optional[dict] = None  # an answer in words, to translate for partners
 
-    def handle(self) -> "tuple[Dict[str, Any], bool]":
+    async def handle(self) -> "tuple[Dict[str, Any], bool]":
         if self.requested == questions.LANGUAGE_SLOT:
             return self.choose_language(), False
+        signal = None if control_of(self.message, self.language) else signal_of(self.message)
+        if signal is not None:
+            return await self.pass_on(signal)
         if self.requested == questions.CONSENT_SLOT:
             return self.consent()
         return self.answer(questions.BY_SLOT[self.requested])
+
+    async def pass_on(self, signal: Signal) -> "tuple[Dict[str, Any], bool]":
+        """A problem (or parking, a person, a file) mid-intake: the alert goes out, then
+        the same question again. With a follow-up question the form pauses until the
+        answer (action_route takes it and resumes the form)."""
+        asked = await pass_on(self.dispatcher, self.sender, signal, self.message, self.language)
+        if asked is not None:
+            return {FOLLOW_UP_SLOT: asked}, True
+        self.say("utter_intake_continues")
+        return {}, False
 
     def say(self, response: str, **variables: Any) -> None:
         self.dispatcher.utter_message(response=response, **variables)

@@ -12,7 +12,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Callable, List, Optional
 
-from bot.vocabulary import CHANNELS, INTAKE_TOPICS, PRECONDITIONS, ROLES
+from bot.vocabulary import ALERT_STATUSES, CHANNELS, INTAKE_TOPICS, NOTIFY_MODES, PRECONDITIONS, ROLES
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -83,6 +83,68 @@ def translate_pending(args, store: Store) -> None:
     print(f"translated {done} answers with '{translator.name}'; {left} still wait")
 
 
+# Alerts --------------------------------------------------------------------------------
+
+def _alert_line(alert: dict) -> str:
+    who = alert["assigned_to"]["name"] if alert["assigned_to"] else "UNASSIGNED"
+    urgent = " URGENT" if alert["urgent"] else ""
+    return (f"#{alert['id']:<5} {alert['created_at'][:16]}  {alert['status']:<12} {alert['kind']}/"
+            f"{alert['problem_type']}{urgent}  candidate {alert['sender_id']}  -> {who}")
+
+
+def alerts_list(args, store: Store) -> None:
+    from bot import alerts
+
+    rows = alerts.list_alerts(store, status=args.status)
+    if args.json:
+        return _print_json(rows)
+    if not rows:
+        print("no alerts" + (f" with status {args.status}" if args.status else ""))
+    for row in rows:
+        print(_alert_line(row))
+
+
+def alerts_show(args, store: Store) -> None:
+    from bot import alerts
+
+    alert = alerts.show_alert(store, args.id)
+    if alert is None:
+        raise UserError(f"no alert {args.id}")
+    _print_json(alert)
+
+
+def alerts_ack(args, store: Store) -> None:
+    from bot import alerts
+
+    try:
+        changed = alerts.acknowledge(store, args.id, args.by)
+    except alerts.NotAllowed:
+        raise UserError(f"partner {args.by} cannot acknowledge alert {args.id} (unknown, or not their candidate)")
+    print(f"alert {args.id} acknowledged by partner {args.by}" if changed
+          else f"alert {args.id} was already acknowledged or closed")
+
+
+def alerts_close(args, store: Store) -> None:
+    from bot import alerts
+
+    try:
+        alerts.close(store, args.id)
+    except alerts.UnknownAlert:
+        raise UserError(f"no alert {args.id}")
+    print(f"alert {args.id} closed")
+
+
+def partner_notify(args, store: Store) -> None:
+    store.set_notify(args.id, args.mode)
+    print(f"partner {args.id} now hears of alerts: {args.mode}")
+
+
+def worker(args, store: Optional[Store]) -> int:
+    from bot.worker.__main__ import main as run_worker
+
+    return run_worker(once=args.once)
+
+
 # Service commands (no store) -----------------------------------------------------------
 
 def serve(args, store: Optional[Store]) -> int:
@@ -119,6 +181,21 @@ COMMANDS: List[tuple] = [
     (("link",), "link a candidate to a partner",
      [("candidate", dict(help="the candidate's sender id")), ("partner", dict(type=int, help="the partner's id"))],
      link, True),
+    (("partner", "notify"), "how a regisseur hears of non-urgent alerts: at once or in a daily digest",
+     [("id", dict(type=int, help="the partner's id")), ("mode", dict(choices=NOTIFY_MODES))],
+     partner_notify, True),
+    (("alerts",), "list alerts, newest first (see also: alerts ack/show/close)",
+     [("--status", dict(choices=ALERT_STATUSES + ("unassigned",))), ("--json", dict(action="store_true"))],
+     alerts_list, True),
+    (("alerts", "show"), "one alert with its deliveries, as JSON",
+     [("id", dict(type=int, metavar="ID"))], alerts_show, True),
+    (("alerts", "ack"), "acknowledge an alert on behalf of a partner",
+     [("id", dict(type=int, metavar="ID")), ("--by", dict(type=int, required=True, metavar="PARTNER",
+                                                          help="the partner's id"))], alerts_ack, True),
+    (("alerts", "close"), "close an alert that needs nothing more", [("id", dict(type=int, metavar="ID"))],
+     alerts_close, True),
+    (("worker",), "deliver alerts, escalate and send digests until stopped",
+     [("--once", dict(action="store_true", help="deliver what is due now, then stop"))], worker, False),
     (("translate", "pending"), "translate answers still waiting for Dutch (TRANSLATOR=...)", [],
      translate_pending, True),
     (("serve",), "run Rasa and the action server in the foreground", [], serve, False),
@@ -131,15 +208,18 @@ COMMANDS: List[tuple] = [
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Korte Lijnen command line")
-    groups = {}
+    groups, singles = {}, {}
     top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for words, help_text, arguments, handler, needs_store in COMMANDS:
         if len(words) == 1:
-            command = top.add_parser(words[0], help=help_text, description=help_text)
+            command = singles[words[0]] = top.add_parser(words[0], help=help_text, description=help_text)
         else:
             if words[0] not in groups:
-                group = top.add_parser(words[0], help=f"{words[0]} commands")
-                groups[words[0]] = group.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+                # "alerts" is a command of its own and a group ("alerts ack"): then the
+                # subcommand is optional.
+                group = singles.get(words[0]) or top.add_parser(words[0], help=f"{words[0]} commands")
+                groups[words[0]] = group.add_subparsers(
+                    dest="subcommand", required=words[0] not in singles, metavar="SUBCOMMAND")
             command = groups[words[0]].add_parser(words[1], help=help_text, description=help_text)
         for name, options in arguments:
             command.add_argument(name, **options)

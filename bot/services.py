@@ -30,6 +30,7 @@ def _commands() -> List[tuple]:
                   "--port", str(settings.RASA_PORT), "--credentials", "credentials.yml",
                   "--endpoints", "endpoints.yml"],
          f"http://127.0.0.1:{settings.RASA_PORT}/"),
+        ("worker", [python, "-m", "bot", "worker"], f"http://127.0.0.1:{settings.WORKER_PORT}/health"),
     ]
 
 
@@ -62,9 +63,12 @@ def running(log: Optional[IO] = None) -> Iterator[List[subprocess.Popen]]:
     environment = settings.service_environment()
     processes: List[subprocess.Popen] = []
     try:
-        for _name, command, _url in _commands():
+        for name, command, _url in _commands():
+            # The worker prints local deliveries (alerts for a `local` partner) on stdout:
+            # in `make run` they appear in the console, between the chat lines.
+            stdout = None if name == "worker" else log
             processes.append(subprocess.Popen(
-                command, cwd=settings.ROOT, env=environment, stdout=log, stderr=log))
+                command, cwd=settings.ROOT, env=environment, stdout=stdout, stderr=log))
         wait_until_healthy([url for *_rest, url in _commands()], processes)
         yield processes
     finally:

@@ -11,6 +11,7 @@ DATA_DIR = Path(os.environ.get("KL_DATA_DIR", ROOT / "var"))
 
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
+WORKER_PORT = int(os.environ.get("WORKER_PORT", "5056"))  # the worker's health endpoint
 
 
 def rasa_url() -> str:

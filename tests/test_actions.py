@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
-from actions.conversation import ActionRoute, ActionStop
+from actions.conversation import ActionRoute
 from actions.intake import ActionIntakeFinished, ValidateIntakeForm
 from bot.intake import questions
 
@@ -99,8 +99,9 @@ def test_bad_input_stores_nothing_and_asks_again():
         values, responses, _ = run_form(text, slots)
         assert values["identity"] is None and values["requested_slot"] == "identity"
         assert responses == [response]
-    values, responses, _ = run_form("", slots, metadata={"media": {"kind": "voice"}})
-    assert responses == ["utter_media_not_supported"] and values["identity"] is None
+    values, responses, _ = run_form("", slots, metadata={"media": [{"type": "voice", "reference": "f1"}]})
+    # A file goes to the jobcoach as an alert; the question stays open.
+    assert responses == ["utter_media_forwarded", "utter_intake_continues"] and values["identity"] is None
     assert common.store().candidate_view(SENDER)["answers"]["identity"] is None
 
 
@@ -206,13 +207,20 @@ def test_finishing_after_pause_keeps_answers_and_says_nothing():
     assert common.store().candidate_view(SENDER)["intake_complete"] is False
 
 
+def route(dispatcher, *args, **kwargs):
+    return asyncio.run(ActionRoute().run(dispatcher, tracker(*args, **kwargs), {}))
+
+
 def test_router_opens_the_intake_and_welcomes_back_after_a_stop():
     dispatcher = CollectingDispatcher()
-    events = ActionRoute().run(dispatcher, tracker("hallo", {}, intent="greet"), {})
+    events = route(dispatcher, "hallo", {}, intent="greet")
     assert SlotSet("intake_open", True) in events and dispatcher.messages == []
-    ActionStop().run(CollectingDispatcher(), tracker("stop", {}), {})
     dispatcher = CollectingDispatcher()
-    events = ActionRoute().run(dispatcher, tracker("hoi", {}, intent="greet"), {})
+    events = route(dispatcher, "stop", {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_stopped"]
+    assert SlotSet("intake_open", False) in events and common.store().is_stopped(SENDER)
+    dispatcher = CollectingDispatcher()
+    events = route(dispatcher, "hoi", {}, intent="greet")
     assert [m["response"] for m in dispatcher.messages] == ["utter_welcome_back"]
     assert not common.store().is_stopped(SENDER)
 
@@ -221,7 +229,7 @@ def test_router_after_a_complete_intake():
     consented()
     common.store().complete_intake(SENDER)
     dispatcher = CollectingDispatcher()
-    events = ActionRoute().run(dispatcher, tracker("doei", {}, intent="goodbye"), {})
+    events = route(dispatcher, "doei", {}, intent="goodbye")
     assert SlotSet("intake_open", False) in events
     assert dispatcher.messages[0]["response"] == "utter_goodbye"
 

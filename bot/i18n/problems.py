@@ -17,18 +17,33 @@ from bot.vocabulary import LANGUAGES, PROBLEM_TYPES
 _LATIN = re.compile(r"^[a-z0-9 '\-çğışöüéèëïäàâêîôû]+$")
 
 
+def _pattern(stem: str) -> "re.Pattern":
+    stem = " ".join(normalise_word(part) for part in str(stem).split())
+    # Latin stems start at a word boundary ("bus" is not in "business");
+    # Arabic-script and Ge'ez words take prefixes, so there any position counts.
+    prefix = r"(?<![a-z])" if _LATIN.match(stem) else ""
+    return re.compile(prefix + re.escape(stem))
+
+
 @functools.lru_cache(maxsize=1)
 def _patterns() -> Tuple[Tuple[str, "re.Pattern"], ...]:
     patterns = []
     for language in LANGUAGES:
         for problem_type, stems in (catalog.load(language).get("problem_words") or {}).items():
-            for stem in stems:
-                stem = " ".join(normalise_word(part) for part in str(stem).split())
-                # Latin stems start at a word boundary ("bus" is not in "business");
-                # Arabic-script and Ge'ez words take prefixes, so there any position counts.
-                prefix = r"(?<![a-z])" if _LATIN.match(stem) else ""
-                patterns.append((problem_type, re.compile(prefix + re.escape(stem))))
+            patterns += [(problem_type, _pattern(stem)) for stem in stems]
     return tuple(patterns)
+
+
+@functools.lru_cache(maxsize=1)
+def _park_patterns() -> Tuple["re.Pattern", ...]:
+    return tuple(_pattern(phrase) for language in LANGUAGES
+                 for phrase in catalog.load(language).get("park_words") or [])
+
+
+def asks_to_park(text: str) -> bool:
+    """Whether the candidate asks to stop working or learning for a while (parkeren)."""
+    normalised = _normalised(text)
+    return any(pattern.search(normalised) for pattern in _park_patterns())
 
 
 def _normalised(text: str) -> str:

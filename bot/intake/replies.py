@@ -38,6 +38,8 @@ class Message:
     intent: Optional[str] = None
     confidence: float = 0.0
     media: bool = False
+    problem_type: Optional[str] = None  # the NLU's `problem_type` entity of a report
+    attachments: tuple = ()  # media references from the channel, for the jobcoach
 
     @property
     def is_short(self) -> bool:

@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store import migrations
-from bot.store.models import (Candidate, CandidateEvent, Consent, IntakeAnswer, Link, Partner,
+from bot.store.models import (Alert, Candidate, CandidateEvent, Consent, IntakeAnswer, Link, Partner,
                               Precondition, Translation, utcnow)
-from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, LANGUAGES,
+from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, LANGUAGES, NOTIFY_MODES,
                             PRECONDITION_STATUSES, PRECONDITIONS, ROLES)
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ class Store:
         if candidate is None:
             raise UnknownCandidate(sender_id)
         return candidate
+
+    candidate_row = _candidate  # for bot.alerts, which works inside its own transactions
 
     @staticmethod
     def _record(session: Session, candidate: Candidate, kind: str) -> None:
@@ -323,10 +325,16 @@ class Store:
                 select(Candidate.sender_id, Precondition).join(Precondition)
                 .where(Precondition.note.isnot(None), Precondition.note_nl.is_(None))
             )
+            alerts = session.execute(
+                select(Candidate.sender_id, Alert).join(Alert)
+                .where(Alert.text.isnot(None), Alert.text_nl.is_(None))
+            )
             return [{"sender_id": sender, "topic": row.topic, "text": row.text, "language": row.language}
                     for sender, row in answers] + \
                    [{"sender_id": sender, "precondition": row.key, "text": row.note,
-                     "language": row.note_language} for sender, row in notes]
+                     "language": row.note_language} for sender, row in notes] + \
+                   [{"sender_id": sender, "alert_id": row.id, "text": row.text, "language": row.language}
+                    for sender, row in alerts]
 
     def set_translation(self, sender_id: str, text_nl: str, topic: Optional[str] = None,
                         precondition: Optional[str] = None) -> None:
@@ -359,6 +367,26 @@ class Store:
             session.add(partner)
             session.flush()
             return partner.id
+
+    def partner_by_address(self, channel: str, address: str) -> Optional[dict]:
+        """The partner who writes from this address ({id, role, name}), or None.
+
+        A partner registered on `local` is the REST or terminal-chat sender whose id is
+        their address.
+        """
+        channels = ("local", "rest") if channel in ("local", "rest") else (channel,)
+        with self.session_scope() as session:
+            partner = session.execute(select(Partner).where(
+                Partner.channel.in_(channels), Partner.address == address)).scalars().first()
+            return {"id": partner.id, "role": partner.role, "name": partner.name} if partner else None
+
+    def set_notify(self, partner_id: int, mode: str) -> None:
+        _check(mode, NOTIFY_MODES, "notify mode")
+        with self.session_scope() as session:
+            partner = session.get(Partner, partner_id)
+            if partner is None:
+                raise UnknownPartner(str(partner_id))
+            partner.notify = mode
 
     def link(self, sender_id: str, partner_id: int) -> None:
         with self.session_scope() as session:

@@ -76,8 +76,13 @@ def translate_to_dutch(store: Store, translator: Translator, item: dict) -> Opti
     except TranslationUnavailable as error:
         logger.info("translation of an answer postponed: %s", error)
         return None
-    store.set_translation(item["sender_id"], text_nl, topic=item.get("topic"),
-                          precondition=item.get("precondition"))
+    if "alert_id" in item:
+        from bot import alerts  # alerts build on the store, as this module does
+
+        alerts.set_translation(store, item["alert_id"], text_nl)
+    else:
+        store.set_translation(item["sender_id"], text_nl, topic=item.get("topic"),
+                              precondition=item.get("precondition"))
     return text_nl
 
 
