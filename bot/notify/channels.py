@@ -42,7 +42,8 @@ async def _telegram(address: str, message: Outgoing) -> str:
     from bot.channels.telegram import api  # imported late: the action server never sends
 
     try:
-        return await api.send_text(address, message.text, buttons=message.buttons)
+        # One attempt: the worker retries with its own, durable backoff.
+        return await api.send_text(address, message.text, buttons=message.buttons, attempts=1)
     except api.ChannelError as error:
         raise DeliveryError(type(error).__name__ + ": " + str(error)[:150], error.retryable) from error
 
@@ -51,6 +52,10 @@ async def _whatsapp(address: str, message: Outgoing, purpose: str) -> str:
     from bot.channels.whatsapp import api
 
     try:
-        return await api.send_text_async(address, message.text, purpose=purpose, language=message.language)
+        # Outside WhatsApp's 24-hour window the approved template for this purpose goes
+        # first (WHATSAPP_TEMPLATE_ALERT_NL, ..._NOTICE_<LANG>); the text follows the reply.
+        template = "notice" if purpose == "ack_notice" else "alert"
+        return await api.send_text_async(address, message.text, purpose=template,
+                                         language=message.language, attempts=1)
     except api.ChannelError as error:
         raise DeliveryError(type(error).__name__ + ": " + str(error)[:150], error.retryable) from error
