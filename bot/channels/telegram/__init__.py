@@ -1,0 +1,1 @@
+"""Telegram: the Rasa connector (connector.py), the sending API (api.py) and set-webhook."""
