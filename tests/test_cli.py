@@ -151,3 +151,39 @@ def test_a_bad_database_is_an_error_not_a_traceback(cli, url):
 def test_help_everywhere(cli, args):
     result = cli(*args, "--help")
     assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_alerts_list_ack_and_close(cli):
+    from bot import alerts
+
+    seed_candidate(cli.database_url)
+    store = Store(cli.database_url)
+    coach = store.add_partner("jobcoach", "Joke", "local", "joke")
+    stranger = store.add_partner("jobcoach", "Kees", "local", "kees")
+    store.link("amina", coach)
+    alert_id = alerts.report(store, "amina", "problem", problem_type="childcare", text="zoon ziek", language="nl")["id"]
+    store.engine.dispose()
+
+    [row] = json.loads(cli("alerts", "--json").stdout)
+    assert (row["id"], row["sender_id"], row["problem_type"], row["urgent"], row["status"]) == (
+        alert_id, "amina", "childcare", False, "pending")
+    assert json.loads(cli("alerts", "--status", "acknowledged", "--json").stdout) == []
+    assert "childcare" in cli("alerts").stdout
+    refused = cli("alerts", "ack", str(alert_id), "--by", str(stranger))
+    assert refused.returncode == 1 and "cannot acknowledge" in refused.stderr
+    assert cli("alerts", "ack", str(alert_id), "--by", str(coach)).returncode == 0
+    shown = json.loads(cli("alerts", "show", str(alert_id)).stdout)
+    assert shown["status"] == "acknowledged" and shown["acknowledged_by"]["name"] == "Joke"
+    assert shown["deliveries"][-1]["purpose"] == "ack_notice"
+    assert cli("alerts", "close", str(alert_id)).returncode == 0
+    assert json.loads(cli("alerts", "--status", "closed", "--json").stdout)[0]["id"] == alert_id
+    missing = cli("alerts", "show", "999")
+    assert missing.returncode == 1 and "no alert 999" in missing.stderr
+
+
+def test_partner_notify_mode(cli):
+    partner_id = cli("partner", "add", "--role", "regisseur", "--name", "Rita", "--channel", "local",
+                     "--address", "rita").stdout.strip().splitlines()[-1]
+    assert cli("partner", "notify", partner_id, "immediate").returncode == 0
+    assert cli("partner", "notify", partner_id, "weekly").returncode == 2
+    assert cli("partner", "notify", "999", "digest").returncode == 1

@@ -11,12 +11,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.libretranslate import FakeLibreTranslate
+from tests.fakes.telegram_api import FakeTelegramAPI
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "korte-lijnen.tar.gz"
@@ -43,6 +45,16 @@ class Assistant:
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read() or b"[]")
 
+    def post(self, path: str, body: dict, headers: dict = None) -> int:
+        """POSTs JSON to a webhook; returns the HTTP status."""
+        request = urllib.request.Request(f"{self.url}{path}", json.dumps(body).encode(),
+                                         {"Content-Type": "application/json", **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
     def texts(self, sender: str, text: str, metadata: dict = None) -> str:
         return "\n".join(m.get("text", "") for m in self.say(sender, text, metadata))
 
@@ -60,14 +72,24 @@ def translator():
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory, translator):
+def telegram_api():
+    """A local Telegram Bot API: jobcoaches on Telegram receive their alerts here."""
+    fake = FakeTelegramAPI()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, translator, telegram_api):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does)")
     data = tmp_path_factory.mktemp("assistant")
     rasa_port, actions_port = free_port(), free_port()
     env = dict(os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port),
                KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db",
-               TRANSLATOR="libre", LIBRETRANSLATE_URL=translator.url)
+               TRANSLATOR="libre", LIBRETRANSLATE_URL=translator.url,
+               WORKER_PORT=str(free_port()), TELEGRAM_BOT_TOKEN="123:e2e",
+               TELEGRAM_API_URL=telegram_api.url, TELEGRAM_SECRET_TOKEN="e2e-secret")
     log = (data / "services.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
