@@ -145,6 +145,12 @@ def worker(args, store: Optional[Store]) -> int:
     return run_worker(once=args.once)
 
 
+def telegram_set_webhook(args, store: Optional[Store]) -> None:
+    from bot.channels.telegram import webhook
+
+    print(webhook.set_webhook(new_secret=args.new_secret))
+
+
 # Service commands (no store) -----------------------------------------------------------
 
 def serve(args, store: Optional[Store]) -> int:
@@ -198,6 +204,9 @@ COMMANDS: List[tuple] = [
      [("--once", dict(action="store_true", help="deliver what is due now, then stop"))], worker, False),
     (("translate", "pending"), "translate answers still waiting for Dutch (TRANSLATOR=...)", [],
      translate_pending, True),
+    (("telegram", "set-webhook"), "register the Telegram webhook at PUBLIC_BASE_URL with a secret token",
+     [("--new-secret", dict(action="store_true", help="generate a new secret even if TELEGRAM_SECRET_TOKEN is set"))],
+     telegram_set_webhook, False),
     (("serve",), "run Rasa and the action server in the foreground", [], serve, False),
     (("run",), "run the services and a terminal chat",
      [("--sender", dict(help="chat as this sender id (e.g. a registered partner's local address)"))], run, False),

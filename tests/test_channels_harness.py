@@ -2,6 +2,7 @@
 with a small on_new_message that records what Rasa would get and can reply like Rasa."""
 
 import asyncio
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -14,6 +15,13 @@ from bot.channels import common
 
 # Several apps in one process: Sanic then keeps its patched methods apart (as sanic-testing does).
 Sanic.test_mode = True
+
+
+def free_port() -> int:
+    # Sanic takes port=0 for "the default, 8000": ask the system for a free one instead.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 class ConnectorServer:
@@ -39,7 +47,7 @@ class ConnectorServer:
     def _serve(self, started: threading.Event) -> None:
         asyncio.set_event_loop(self.loop)
         self.server = self.loop.run_until_complete(self.app.create_server(
-            host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False))
+            host="127.0.0.1", port=free_port(), return_asyncio_server=True, access_log=False))
         self.loop.run_until_complete(self.server.startup())
         self.port = self.server.server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"

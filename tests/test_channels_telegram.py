@@ -216,3 +216,22 @@ def test_send_text_errors_say_whether_to_retry(telegram):
         asyncio.run(api.send_text(str(CHAT), "hallo", attempts=1))
     assert slow.value.retryable is True and slow.value.code == "timeout"
     telegram.hang = 0
+
+
+def test_set_webhook_registers_the_url_a_new_secret_and_the_update_kinds(telegram, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://bot.example.org")
+    assert main(["telegram", "set-webhook", "--new-secret"]) == 0
+    [call] = telegram.calls("setWebhook")
+    assert call["params"]["url"] == "https://bot.example.org/webhooks/telegram/webhook"
+    assert call["params"]["allowed_updates"] == ["message", "callback_query"]
+    secret = call["params"]["secret_token"]
+    assert secret != SECRET and len(secret) >= 32
+    assert f"TELEGRAM_SECRET_TOKEN={secret}" in capsys.readouterr().out
+    # Without --new-secret the servers' secret stays.
+    assert main(["telegram", "set-webhook"]) == 0
+    assert telegram.calls("setWebhook")[-1]["params"]["secret_token"] == SECRET
+    monkeypatch.delenv("PUBLIC_BASE_URL")
+    assert main(["telegram", "set-webhook"]) == 1
+    assert "PUBLIC_BASE_URL" in capsys.readouterr().err

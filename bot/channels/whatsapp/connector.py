@@ -9,6 +9,7 @@ the Twilio variables or PUBLIC_BASE_URL the webhooks answer 503 (logged once at 
 
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -105,7 +106,7 @@ class WhatsAppInput(InputChannel):
         if request.query_string:
             url += "?" + request.query_string
         signature = request.headers.get(SIGNATURE_HEADER, "")
-        return bool(signature) and self.validator.validate(url, request.form, signature)
+        return bool(signature) and self.validator.validate(url, _fields(request), signature)
 
     async def _guarded(self, request: Request, handle) -> HTTPResponse:
         if not self._ready():
@@ -169,7 +170,11 @@ def report_failed_delivery(message_sid: str) -> bool:
 
 
 def _fields(request: Request) -> Dict[str, str]:
-    return {key: values[0] for key, values in (request.form or {}).items() if values}
+    """The form fields, blank ones included: Twilio signs `Body=` of a photo without caption
+    (Sanic's request.form drops blank values, which would break the signature)."""
+    if "application/x-www-form-urlencoded" not in request.headers.get("content-type", ""):
+        return {}
+    return dict(parse_qsl((request.body or b"").decode("utf-8", "replace"), keep_blank_values=True))
 
 
 def _twiml() -> HTTPResponse:
