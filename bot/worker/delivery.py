@@ -23,7 +23,11 @@ from bot.worker.digest import digest_alerts, digest_day
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)  # far above a send's timeout, so a live worker never loses its claim
+
+
+def lease() -> timedelta:
+    """How long a claim holds: far above a send's timeout, so a live worker never loses it."""
+    return timedelta(seconds=float(os.environ.get("OUTBOX_LEASE_SECONDS", "60")))
 
 
 def max_attempts() -> int:
@@ -58,7 +62,7 @@ def claim(store, now: datetime, limit: int = 20) -> List[Claimed]:
         claimed = []
         for row in rows:
             reclaimed = row.status == "sending"
-            row.status, row.claimed_until, row.attempts = "sending", now + LEASE, row.attempts + 1
+            row.status, row.claimed_until, row.attempts = "sending", now + lease(), row.attempts + 1
             channel, address = _recipient(row)
             claimed.append(Claimed(row.id, channel, address, row.purpose, _render(session, row, channel), reclaimed))
         return claimed
