@@ -100,3 +100,60 @@ def test_a_refusal_is_not_retried(setup, telegram):
     alert_id = alerts.report(setup, "amina", "problem", text="x", language="nl")["id"]
     assert tick(setup, clock)["failed"] == 1
     assert alerts.show_alert(setup, alert_id)["status"] == "escalated"
+
+
+# WhatsApp (Twilio) --------------------------------------------------------------------
+
+from bot.channels import common as channel_common  # noqa: E402
+from bot.channels import state  # noqa: E402
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioAPI  # noqa: E402
+
+COACH_NUMBER = "whatsapp:+31612345678"
+
+
+@pytest.fixture
+def whatsapp(store, monkeypatch):
+    fake = FakeTwilioAPI()
+    for name, value in {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+                        "TWILIO_WHATSAPP_FROM": "whatsapp:+3197000000001", "TWILIO_API_URL": fake.url,
+                        "DATABASE_URL": store.url, "WHATSAPP_TEMPLATE_ALERT_NL": "HX0alert"}.items():
+        monkeypatch.setenv(name, value)
+    channel_common.store.cache_clear()  # the channels' store: this test's database
+    store.ensure_candidate("rest", "amina", display_name="Amina")
+    store.link("amina", store.add_partner("jobcoach", "Joke", "whatsapp", COACH_NUMBER))
+    yield fake
+    channel_common.store.cache_clear()
+    fake.close()
+
+
+def test_whatsapp_alert_inside_the_window_is_text_with_the_ok_reply(store, whatsapp):
+    state.note_inbound(store, "whatsapp", COACH_NUMBER, "Joke")  # Joke wrote today
+    alert_id = alerts.report(store, "amina", "problem", problem_type="transport", text="fiets kapot", language="nl")["id"]
+    assert tick(store, Clock())["sent"] == 1
+    [message] = whatsapp.messages(COACH_NUMBER)
+    assert "fiets kapot" in message["Body"] and f"Antwoord 'ok {alert_id}'" in message["Body"]
+    assert alerts.show_alert(store, alert_id)["status"] == "delivered"
+
+
+def test_whatsapp_alert_outside_the_window_goes_as_the_template(store, whatsapp):
+    alert_id = alerts.report(store, "amina", "problem", text="x", language="nl")["id"]
+    assert tick(store, Clock())["sent"] == 1
+    [message] = whatsapp.messages(COACH_NUMBER)
+    assert message.get("ContentSid") == "HX0alert" and "Body" not in message
+    assert state.pending_count(store, "whatsapp", COACH_NUMBER) == 1  # the text follows their reply
+    assert alerts.show_alert(store, alert_id)["deliveries"][0]["status"] == "sent"
+
+
+def test_twilio_reporting_undelivered_escalates(store, whatsapp):
+    store.add_partner("regisseur", "Rita", "local", "rita")
+    state.note_inbound(store, "whatsapp", COACH_NUMBER, "Joke")
+    alert_id = alerts.report(store, "amina", "problem", text="x", language="nl")["id"]
+    tick(store, Clock())
+    sid = [d for d in alerts.show_alert(store, alert_id)["deliveries"]][0]
+    with store.session_scope() as session:
+        from bot.store.models import OutboxMessage
+        external_id = session.query(OutboxMessage).first().external_id
+    assert external_id and sid["status"] == "sent"
+    assert alerts.delivery_failed(store, external_id) is True
+    view = alerts.show_alert(store, alert_id)
+    assert view["status"] == "escalated" and view["assigned_to"]["name"] == "Rita"
