@@ -12,7 +12,8 @@ from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.vocabulary import (ALERT_KINDS, ALERT_STATUSES, ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS,
-                            NOTIFY_MODES, PRECONDITION_STATUSES, PRECONDITIONS, PROBLEM_TYPES, ROLES)
+                            NOTIFY_MODES, PHASES, PRECONDITION_STATUSES, PRECONDITIONS, PROBLEM_TYPES,
+                            ROLES, STATES)
 
 Base = declarative_base()
 
@@ -56,6 +57,7 @@ class Candidate(Base):
     last_seen_at = Column(UTCDateTime, nullable=False, default=utcnow)
     stopped_at = Column(UTCDateTime)
     intake_completed_at = Column(UTCDateTime)
+    trajectory_id = Column(Integer, ForeignKey("trajectories.id", ondelete="SET NULL"), index=True)
 
     consents = relationship("Consent", order_by="Consent.id", cascade="all, delete-orphan")
     answers = relationship("IntakeAnswer", cascade="all, delete-orphan")
@@ -149,6 +151,8 @@ class Partner(Base):
     address = Column(String(128), nullable=False)
     # A regisseur hears of non-urgent alerts at once or in a daily digest.
     notify = Column(String(16), nullable=False, default="digest", server_default="digest")
+    # The trajectory a regisseur oversees (all its candidates); none: the whole installation.
+    trajectory_id = Column(Integer, ForeignKey("trajectories.id", ondelete="SET NULL"))
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
@@ -158,7 +162,7 @@ class Link(Base):
     __tablename__ = "links"
 
     candidate_id = Column(Integer, ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True)
-    partner_id = Column(Integer, ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True)
+    partner_id = Column(Integer, ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     partner = relationship("Partner")
@@ -233,3 +237,53 @@ class OutboxMessage(Base):
     alert = relationship("Alert")
     partner = relationship("Partner")
     candidate = relationship("Candidate")
+
+
+class Trajectory(Base):
+    """A leerwerktraject: one programme (employers, school, municipality) with its candidates."""
+
+    __tablename__ = "trajectories"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(200), nullable=False, unique=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class PhaseChange(Base):
+    """A candidate entered a phase (or was parked or stopped): kept as history, never edited."""
+
+    __tablename__ = "phase_changes"
+    __table_args__ = (one_of("phase", PHASES + STATES),)
+
+    id = Column(Integer, primary_key=True)
+    candidate_id = Column(Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False, index=True)
+    phase = Column(String(32), nullable=False)
+    started_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    changed_by = Column(Integer, ForeignKey("partners.id", ondelete="SET NULL"))  # null: the CLI
+    changed_by_name = Column(String(200))  # kept when the partner is removed later
+
+
+class PlannedContact(Base):
+    """A planned conversation with a candidate (intake talk, check-in, nazorg)."""
+
+    __tablename__ = "planned_contacts"
+
+    id = Column(Integer, primary_key=True)
+    candidate_id = Column(Integer, ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False, index=True)
+    planned_at = Column(UTCDateTime, nullable=False)
+    partner_id = Column(Integer, ForeignKey("partners.id", ondelete="SET NULL"))
+    purpose = Column(String(200))
+
+
+class AuditEntry(Base):
+    """Who read or changed which candidate's data, when; and every refusal. Never content."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    partner_id = Column(Integer, ForeignKey("partners.id", ondelete="SET NULL"), index=True)
+    actor = Column(String(200), nullable=False)  # "partner 3 (Joke, jobcoach)" or "cli"
+    action = Column(String(32), nullable=False)
+    candidate_id = Column(Integer, ForeignKey("candidates.id", ondelete="SET NULL"), index=True)
+    outcome = Column(String(16), nullable=False)  # ok, refused, ambiguous, not_found
