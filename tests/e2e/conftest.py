@@ -19,6 +19,7 @@ import pytest
 
 from tests.fakes.libretranslate import FakeLibreTranslate
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioAPI
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "korte-lijnen.tar.gz"
@@ -80,7 +81,15 @@ def telegram_api():
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory, translator, telegram_api):
+def twilio_api():
+    """A local Twilio Messages API: WhatsApp replies and alerts arrive here."""
+    fake = FakeTwilioAPI()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, translator, telegram_api, twilio_api):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` (make test does)")
     data = tmp_path_factory.mktemp("assistant")
@@ -89,7 +98,10 @@ def assistant(tmp_path_factory, translator, telegram_api):
                KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db",
                TRANSLATOR="libre", LIBRETRANSLATE_URL=translator.url,
                WORKER_PORT=str(free_port()), TELEGRAM_BOT_TOKEN="123:e2e",
-               TELEGRAM_API_URL=telegram_api.url, TELEGRAM_SECRET_TOKEN="e2e-secret")
+               TELEGRAM_API_URL=telegram_api.url, TELEGRAM_SECRET_TOKEN="e2e-secret",
+               TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+               TWILIO_WHATSAPP_FROM="whatsapp:+3197010203040", TWILIO_API_URL=twilio_api.url,
+               PUBLIC_BASE_URL="https://bot.example.org")
     log = (data / "services.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

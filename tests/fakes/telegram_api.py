@@ -56,7 +56,9 @@ class FakeTelegramAPI:
             if result:
                 return result
             time.sleep(0.05)
-        raise AssertionError(f"the fake Telegram API did not see what was expected in {timeout} s")
+        last = [(r["method"], r["status"], r["params"].get("chat_id")) for r in self.requests[-5:]]
+        raise AssertionError(f"the fake Telegram API did not see what was expected in {timeout} s; "
+                             f"its last calls: {last}")
 
     def close(self) -> None:
         self.httpd.shutdown()
