@@ -256,3 +256,12 @@ def test_status_callbacks_are_recorded_and_failures_reported(server, twilio, cha
     assert state.delivery_status(channel_store, "SM99") == status
     assert alerts_module == (["SM99"] if reported else [])
     assert post(server, twilio, fields, STATUS_PATH, signature="Zm9yZ2Vk")[0] == 403
+
+
+def test_a_failed_status_for_a_message_that_was_no_alert_goes_to_the_real_alerts_code(server, twilio, channel_store):
+    from bot.channels.whatsapp.connector import report_failed_delivery
+
+    assert report_failed_delivery("SMnot-an-alert") is False
+    fields = {"MessageSid": "SM98", "MessageStatus": "undelivered", "AccountSid": ACCOUNT_SID, "ErrorCode": "63016"}
+    assert post(server, twilio, fields, STATUS_PATH)[0] == 200
+    assert state.delivery_status(channel_store, "SM98") == "undelivered"
