@@ -20,6 +20,7 @@ from bot import translate
 from bot.i18n import catalog
 from bot.i18n.detect import detect_first_message
 from bot.intake import questions, summary
+from bot.partners import handover
 from bot.intake.questions import DONT_KNOW, NOTHING_ELSE_NEEDED_SLOT, SKIPPED, Question
 from bot.alerts.signals import Signal, signal_of
 from bot.intake.replies import (MAX_LENGTH, Message, Reply, choice_of, control_of, interpret,
@@ -298,6 +299,7 @@ class ActionIntakeFinished(Action):
         sender = tracker.sender_id
         if not store().candidate_view(sender)["intake_complete"]:
             store().complete_intake(sender)
+            handover.send_profile(store(), sender)  # the jobcoach and intermediair get the profile
             language = slots.get("language") or SOURCE_LANGUAGE
             dispatcher.utter_message(
                 response="utter_intake_summary", summary=summary.for_candidate(slots, language)

@@ -1,7 +1,7 @@
 """Who hears of an alert: the candidate's jobcoach, and the regisseur when needed.
 
-A regisseur linked to the candidate is theirs; when none is linked, every registered
-regisseur is (a programme usually has one, who oversees all its candidates).
+The candidate's regisseurs are those who may see them (bot.partners.access): linked, of
+their trajectory, or overseeing the whole installation.
 """
 
 from typing import List
@@ -9,6 +9,7 @@ from typing import List
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.partners import access
 from bot.store.models import Candidate, Link, Partner
 
 
@@ -24,12 +25,10 @@ def jobcoaches(session: Session, candidate: Candidate) -> List[Partner]:
 
 
 def regisseurs(session: Session, candidate: Candidate) -> List[Partner]:
-    return linked(session, candidate, "regisseur") or list(session.execute(
-        select(Partner).where(Partner.role == "regisseur").order_by(Partner.id)).scalars())
+    everyone = session.execute(select(Partner).where(Partner.role == "regisseur").order_by(Partner.id)).scalars()
+    return [partner for partner in everyone if access.can_see(session, partner, candidate)]
 
 
 def may_handle(session: Session, candidate: Candidate, partner: Partner) -> bool:
-    """A partner may acknowledge an alert of a candidate linked to them, and a regisseur any."""
-    if partner.role == "regisseur" and partner in regisseurs(session, candidate):
-        return True
-    return session.get(Link, (candidate.id, partner.id)) is not None
+    """A partner may acknowledge an alert of a candidate they may see, if their role may."""
+    return access.rights(partner).acknowledge and access.can_see(session, partner, candidate)

@@ -22,6 +22,11 @@ def _catalog() -> dict:
         return yaml.safe_load(handle)
 
 
+def partner_catalog() -> dict:
+    """The partner side's Dutch texts and word lists (bot/catalogs/partners/nl.yml)."""
+    return _catalog()
+
+
 def text(key: str, **values) -> str:
     return _catalog()["messages"][key].format(**values)
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store import migrations
 from bot.store.models import (Alert, Candidate, CandidateEvent, Consent, IntakeAnswer, Link, Partner,
-                              Precondition, Translation, utcnow)
-from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, LANGUAGES, NOTIFY_MODES,
+                              PhaseChange, Precondition, Translation, utcnow)
+from bot.vocabulary import (ANSWER_STATUSES, CHANNELS, INTAKE_TOPICS, LANGUAGES, NOTIFY_MODES, PHASES,
                             PRECONDITION_STATUSES, PRECONDITIONS, ROLES)
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,9 @@ class Store:
                 candidate.display_name = display_name[:200]
             is_new = candidate.id is None
             session.flush()
-            if is_new:
+            if is_new:  # everyone starts in werving en selectie (Tabel 1)
+                session.add(PhaseChange(candidate_id=candidate.id, phase=PHASES[0], started_at=utcnow(),
+                                        changed_by_name="start"))
                 logger.info("new candidate %s on %s", candidate.id, channel)
             return candidate.id
 

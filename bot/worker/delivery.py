@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from bot.alerts.lifecycle import on_failed, on_sent
 from bot.notify import DeliveryError, Outgoing, messages, send
 from bot.notify.channels import LOCAL_CHANNELS
+from bot.partners import profile
 from bot.store.models import OutboxMessage
 from bot.worker.digest import digest_alerts, digest_day
 
@@ -75,6 +76,8 @@ def _recipient(row: OutboxMessage) -> "tuple[str, str]":
 
 
 def _render(session, row: OutboxMessage, channel: str) -> Outgoing:
+    if row.purpose == "profile":
+        return Outgoing(profile.markdown(session, row.candidate, row.partner))
     if row.purpose != "digest":
         return messages.render_outbox(row, channel)
     day = digest_day(row.idempotency_key)
