@@ -12,7 +12,8 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Callable, List, Optional
 
-from bot.vocabulary import ALERT_STATUSES, CHANNELS, INTAKE_TOPICS, NOTIFY_MODES, PRECONDITIONS, ROLES
+from bot.vocabulary import (ALERT_STATUSES, CHANNELS, INTAKE_TOPICS, NOTIFY_MODES, PHASES, PRECONDITIONS, ROLES,
+                            STATES)
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -64,7 +65,9 @@ def candidate_show(args, store: Store) -> None:
 
 
 def partner_add(args, store: Store) -> None:
-    partner_id = store.add_partner(args.role, args.name, args.channel, args.address)
+    from bot.registry import partners
+
+    partner_id = partners.add(store, args.role, args.name, args.channel, args.address, args.trajectory)
     print(f"added {args.role} {args.name}")
     print(partner_id)
 
@@ -72,6 +75,80 @@ def partner_add(args, store: Store) -> None:
 def link(args, store: Store) -> None:
     store.link(args.candidate, args.partner)
     print(f"linked candidate {args.candidate} to partner {args.partner}")
+
+
+def unlink(args, store: Store) -> None:
+    from bot.registry import partners
+
+    removed = partners.unlink(store, args.candidate, args.partner)
+    print(f"unlinked candidate {args.candidate} from partner {args.partner}" if removed
+          else f"candidate {args.candidate} was not linked to partner {args.partner}")
+
+
+def partner_list(args, store: Store) -> None:
+    from bot.registry import partners
+
+    rows = partners.list_all(store)
+    if args.json:
+        return _print_json(rows)
+    if not rows:
+        print("no partners yet")
+    for row in rows:
+        trajectory = f", oversees {row['trajectory']}" if row["trajectory"] else ""
+        print(f"#{row['id']:<4} {row['role']:<17} {row['name']}  [{row['channel']} {row['address']}]"
+              f"  {row['candidates']} candidate(s){trajectory}")
+
+
+def partner_remove(args, store: Store) -> None:
+    from bot.registry import partners
+
+    removed = partners.remove(store, args.id)
+    print(f"removed partner {args.id} and {removed['links']} link(s)")
+    if removed["open_alerts"]:
+        print(f"{removed['open_alerts']} open alert(s) of theirs are unassigned now; the worker routes them again")
+
+
+def trajectory_add(args, store: Store) -> None:
+    from bot.registry import trajectories
+
+    trajectory_id = trajectories.add(store, args.name)
+    print(f"added trajectory {args.name}")
+    print(trajectory_id)
+
+
+def trajectory_list(args, store: Store) -> None:
+    from bot.registry import trajectories
+
+    rows = trajectories.list_all(store)
+    if args.json:
+        return _print_json(rows)
+    if not rows:
+        print("no trajectories yet")
+    for row in rows:
+        print(f"#{row['id']:<4} {row['name']}  {row['candidates']} candidate(s), {row['partners']} partner(s)")
+
+
+def candidate_trajectory(args, store: Store) -> None:
+    from bot.registry import trajectories
+
+    created = trajectories.put_candidate(store, args.candidate, args.name)
+    print(("created trajectory; " if created else "") + f"candidate {args.candidate} is in {args.name}")
+
+
+def import_csv(args, store: Store) -> int:
+    from bot.registry import csv_import
+
+    try:
+        report = csv_import.import_file(store, args.file, args.kind)
+    except csv_import.ImportFailed as failure:
+        print(f"error: {args.file}: {failure}", file=sys.stderr)
+        for error in failure.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {report.kind}: {report.created} created, {report.updated} updated, "
+          f"{report.unchanged} unchanged; {report.links_added} link(s) added, "
+          f"{report.phase_changes} phase change(s), {report.trajectories_created} new trajectory(ies)")
+    return 0
 
 
 def translate_pending(args, store: Store) -> None:
@@ -139,6 +216,58 @@ def partner_notify(args, store: Store) -> None:
     print(f"partner {args.id} now hears of alerts: {args.mode}")
 
 
+# The partner side ----------------------------------------------------------------------
+
+def candidate_profile(args, store: Store) -> None:
+    from bot.partners import records
+
+    print(records.profile_markdown(store, args.id), end="")
+
+
+def candidate_phase(args, store: Store) -> None:
+    from bot.partners import records
+
+    records.set_phase(store, args.id, args.phase, by=args.by)
+    print(f"candidate {args.id} is now in {args.phase}")
+
+
+def candidate_history(args, store: Store) -> None:
+    from bot.partners import records
+
+    rows = records.phase_history(store, args.id)
+    if args.json:
+        return _print_json(rows)
+    for row in rows:
+        print(f"{row['started_at'][:10]}  {row['phase']:<20} by {row['by'] or '-'}")
+
+
+def contact_plan(args, store: Store) -> None:
+    from datetime import datetime
+
+    from bot.partners import records
+    from bot.worker.digest import zone
+
+    try:
+        at = datetime.fromisoformat(args.at)
+    except ValueError:
+        raise UserError(f"--at '{args.at}' is not a date and time like 2026-12-03T10:00")
+    at = at if at.tzinfo else at.replace(tzinfo=zone())
+    contact_id = records.plan_contact(store, args.id, at, args.partner, args.purpose)
+    print(f"contact {contact_id} planned for candidate {args.id} at {at.isoformat()}")
+
+
+def audit_list(args, store: Store) -> None:
+    from bot.partners import records
+
+    rows = records.audit_log(store, partner_id=args.partner, ident=args.candidate, limit=args.limit)
+    if args.json:
+        return _print_json(rows)
+    if not rows:
+        print("the audit log is empty")
+    for row in rows:
+        print(f"{row['at'][:19]}  {row['actor']:<40} {row['action']:<10} {row['candidate'] or '-':<20} {row['outcome']}")
+
+
 def worker(args, store: Optional[Store]) -> int:
     from bot.worker.__main__ import main as run_worker
 
@@ -182,11 +311,30 @@ COMMANDS: List[tuple] = [
     (("partner", "add"), "register a partner (prints the new id on the last line)",
      [("--role", dict(required=True, choices=ROLES)), ("--name", dict(required=True)),
       ("--channel", dict(required=True, choices=CHANNELS)),
-      ("--address", dict(required=True, help="Telegram chat id, whatsapp:+31..., or the local sender id"))],
+      ("--address", dict(required=True, help="Telegram chat id, whatsapp:+31..., or the local sender id")),
+      ("--trajectory", dict(metavar="NAME", help="the trajectory this partner oversees (created if new)"))],
      partner_add, True),
+    (("partner", "list"), "list the partners with their number of linked candidates",
+     [("--json", dict(action="store_true"))], partner_list, True),
+    (("partner", "remove"), "remove a partner and their links (alerts and the audit log keep their rows)",
+     [("id", dict(type=int, metavar="ID", help="the partner's id"))], partner_remove, True),
     (("link",), "link a candidate to a partner",
      [("candidate", dict(help="the candidate's sender id")), ("partner", dict(type=int, help="the partner's id"))],
      link, True),
+    (("unlink",), "remove the link between a candidate and a partner",
+     [("candidate", dict(help="the candidate's sender id")), ("partner", dict(type=int, help="the partner's id"))],
+     unlink, True),
+    (("trajectory", "add"), "add a trajectory (prints the new id on the last line)",
+     [("name", dict(metavar="NAME"))], trajectory_add, True),
+    (("trajectory", "list"), "list the trajectories", [("--json", dict(action="store_true"))],
+     trajectory_list, True),
+    (("candidate", "trajectory"), "put a candidate in a trajectory (created if new)",
+     [("candidate", dict(help="the candidate's sender id")), ("name", dict(metavar="NAME"))],
+     candidate_trajectory, True),
+    (("import",), "import partners or candidates from a CSV file: all rows or none (see README)",
+     [("file", dict(metavar="FILE.csv")),
+      ("--kind", dict(choices=("partners", "candidates"), help="default: told by the header"))],
+     import_csv, True),
     (("partner", "notify"), "how a regisseur hears of non-urgent alerts: at once or in a daily digest",
      [("id", dict(type=int, help="the partner's id")), ("mode", dict(choices=NOTIFY_MODES))],
      partner_notify, True),
@@ -200,6 +348,20 @@ COMMANDS: List[tuple] = [
                                                           help="the partner's id"))], alerts_ack, True),
     (("alerts", "close"), "close an alert that needs nothing more", [("id", dict(type=int, metavar="ID"))],
      alerts_close, True),
+    (("candidate", "profile"), "the intake profile in Dutch Markdown (huidige en gewenste situatie, ...)",
+     [("id", dict(metavar="ID", help="the candidate's sender id or number"))], candidate_profile, True),
+    (("candidate", "phase"), "move a candidate to a phase (kept as history)",
+     [("id", dict(metavar="ID")), ("phase", dict(choices=PHASES + STATES)),
+      ("--by", dict(type=int, metavar="PARTNER", help="the partner who decided (default: the command line)"))],
+     candidate_phase, True),
+    (("candidate", "history"), "a candidate's phases with their start dates",
+     [("id", dict(metavar="ID")), ("--json", dict(action="store_true"))], candidate_history, True),
+    (("contact", "plan"), "plan a contact with a candidate (shown in the status)",
+     [("id", dict(metavar="ID")), ("--at", dict(required=True, help="e.g. 2026-12-03T10:00 (Dutch time)")),
+      ("--partner", dict(type=int)), ("--purpose", dict())], contact_plan, True),
+    (("audit",), "who read or changed which candidate's data, and every refusal (newest first)",
+     [("--partner", dict(type=int)), ("--candidate", dict(metavar="ID")), ("--limit", dict(type=int, default=200)),
+      ("--json", dict(action="store_true"))], audit_list, True),
     (("worker",), "deliver alerts, escalate and send digests until stopped",
      [("--once", dict(action="store_true", help="deliver what is due now, then stop"))], worker, False),
     (("translate", "pending"), "translate answers still waiting for Dutch (TRANSLATOR=...)", [],
