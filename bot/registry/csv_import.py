@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.whatsapp import address as whatsapp
+from bot.partners import phases
 from bot.registry import addresses, trajectories
 from bot.registry.partners import by_address, check_choice, clean_name
 from bot.store import Store
-from bot.store.models import Candidate, Link, Partner, PhaseChange, utcnow
+from bot.store.models import Candidate, Link, Partner, utcnow
 from bot.vocabulary import CHANNELS, LANGUAGES, NOTIFY_MODES, PHASES, ROLES, STATES
 
 PARTNER_COLUMNS = ("role", "name", "channel", "address", "trajectory", "notify")
@@ -339,16 +340,13 @@ def _save_candidate(session: Session, values: dict, report: Report) -> None:
         report.unchanged += 1
 
 
-def current_phase(session: Session, candidate: Candidate) -> Optional[str]:
-    return session.execute(select(PhaseChange.phase).filter_by(candidate_id=candidate.id)
-                           .order_by(PhaseChange.started_at.desc(), PhaseChange.id.desc()).limit(1)).scalar()
-
-
 def _set_phase(session: Session, candidate: Candidate, phase: Optional[str], report: Report) -> bool:
-    if phase is None or current_phase(session, candidate) == phase:
+    """Records the phase when it differs from the current one (the same phase twice would
+    restart its clock)."""
+    current = phases.current(session, candidate)
+    if phase is None or (current is not None and current.phase == phase):
         return False
-    session.add(PhaseChange(candidate_id=candidate.id, phase=phase, started_at=utcnow(),
-                            changed_by_name=IMPORTED_BY))
+    phases.change(session, candidate, phase, None, utcnow(), by_name=IMPORTED_BY)
     report.phase_changes += 1
     return True
 
