@@ -91,7 +91,8 @@ class _Turn:
     async def handle(self) -> "tuple[Dict[str, Any], bool]":
         if self.requested == questions.LANGUAGE_SLOT:
             return self.choose_language(), False
-        signal = None if control_of(self.message, self.language) else signal_of(self.message)
+        answering = questions.BY_SLOT.get(self.requested)
+        signal = None if control_of(self.message, self.language) else signal_of(self.message, answering)
         if signal is not None:
             return await self.pass_on(signal)
         if self.requested == questions.CONSENT_SLOT:
