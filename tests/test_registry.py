@@ -208,9 +208,11 @@ def test_candidates_are_linked_by_address_or_id_and_get_their_phase(store, tmp_p
     assert phases_of(store, "whatsapp:+31655550001") == [("werving_selectie", "import")]
 
     # The same phase again records nothing; another phase is one more row of history.
-    csv_import.import_file(store, write(tmp_path, "d.csv", CANDIDATES_HEADER + "amina,rest,Amina Haddad,,,voortraject,,\n"))
+    csv_import.import_file(store, write(tmp_path, "d.csv",
+                                        CANDIDATES_HEADER + "amina,rest,Amina Haddad,,,voortraject,,\n"))
     assert [phase for phase, _ in phases_of(store, "amina")].count("voortraject") == 1
-    csv_import.import_file(store, write(tmp_path, "e.csv", CANDIDATES_HEADER + "amina,rest,Amina Haddad,,,geparkeerd,,\n"))
+    csv_import.import_file(store, write(tmp_path, "e.csv",
+                                        CANDIDATES_HEADER + "amina,rest,Amina Haddad,,,geparkeerd,,\n"))
     assert phases_of(store, "amina")[-1] == ("geparkeerd", "import")
     assert linked_partner_ids(store, "amina") == sorted([coach, intermediair])  # links are only added
 
@@ -249,6 +251,13 @@ def test_a_candidate_already_on_another_channel_is_an_error(store, tmp_path):
     with pytest.raises(csv_import.ImportFailed, match="1 error") as failure:
         csv_import.import_file(store, write(tmp_path, "c.csv", CANDIDATES_HEADER + "12345,rest,Amina,,,,,\n"))
     assert failure.value.errors == ["line 2: sender_id: already registered on channel 'telegram'"]
+
+
+def test_a_partners_address_cannot_be_imported_as_a_candidate(store, tmp_path):
+    coach = partners.add(store, "jobcoach", "Sanne", "local", "sanne")
+    with pytest.raises(csv_import.ImportFailed) as failure:
+        csv_import.import_file(store, write(tmp_path, "c.csv", CANDIDATES_HEADER + "sanne,rest,Sanne,,,,,\n"))
+    assert failure.value.errors == [f"line 2: sender_id: this is the address of partner {coach}"]
 
 
 def test_bad_partner_rows_write_nothing(store, tmp_path):

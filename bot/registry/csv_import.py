@@ -260,12 +260,25 @@ def check_references(session: Session, checked: Checked) -> None:
         existing = _candidate(session, values["sender_id"])
         if existing is not None and values["channel"] and existing.channel != values["channel"]:
             checked.errors.append(f"line {line}: sender_id: already registered on channel '{existing.channel}'")
+        partner = _partner_writing_from(session, values["channel"], values["sender_id"])
+        if partner is not None:
+            # The bot answers a partner's address with the partner side, never the intake.
+            checked.errors.append(f"line {line}: sender_id: this is the address of partner {partner.id}")
         values["partners"] = []
         for role in PARTNER_REFERENCES:
             if values[role]:
                 partner = _check(checked.errors, line, role, _resolve_partner, session, values[role], role)
                 if partner is not None:
                     values["partners"].append(partner)
+
+
+def _partner_writing_from(session: Session, channel: Optional[str], sender_id: Optional[str]) -> Optional[Partner]:
+    if channel is None or sender_id is None:
+        return None
+    # The terminal chat and REST are one channel for partners (see Store.partner_by_address).
+    channels = ("local", "rest") if channel in ("local", "rest") else (channel,)
+    return session.execute(select(Partner).where(Partner.channel.in_(channels), Partner.address == sender_id)
+                           ).scalars().first()
 
 
 def _resolve_partner(session: Session, reference: str, role: str) -> Partner:
