@@ -31,7 +31,13 @@ def test_a_long_answer_classified_as_stop_is_still_an_answer():
 
 
 def test_a_short_confident_stop_intent_stops():
-    assert open_reply("laat me met rust", "stop", 0.97).kind == "stop"
+    assert open_reply("wil stoppen", "stop", 0.97).kind == "stop"
+    assert open_reply("laat me met rust").kind == "stop"  # a stop phrase of the catalog
+
+
+def test_a_three_word_answer_the_model_calls_stop_is_an_answer():
+    # "I want to become a tiler": the model once read it as stop; only words stop then.
+    assert open_reply("میخوام کاشی‌کار بشم", "stop", 1.0, language="fa").kind == "answer"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀😀", "👍", "...", "?!"])

@@ -34,3 +34,9 @@ def test_mid_intake_the_questions_own_subject_is_an_answer():
     # ...but safety always counts, and another subject too.
     assert signal_of(report("mijn man heeft me geslagen"), home).problem_type == "safety"
     assert signal_of(report("my bike was stolen today"), home).problem_type == "transport"
+
+
+def test_a_what_would_help_answer_is_never_a_report_unless_safety():
+    childcare_help = questions.BY_SLOT["pre_childcare_help"]
+    assert signal_of(report("my mother could help if she lived closer"), childcare_help) is None
+    assert signal_of(report("mijn man heeft me geslagen"), childcare_help).problem_type == "safety"

@@ -27,7 +27,7 @@ ANSWER_SUBJECTS = {
     "driving_licence": {"transport"},
     "bicycle": {"transport"},
     "transport": {"transport", "money"},
-    "childcare": {"childcare"},
+    "childcare": {"childcare", "family"},
     "other": set(PROBLEM_TYPES) - {"safety"},
 }
 
@@ -62,6 +62,8 @@ def _reports_while_answering(message: Message, signal: Signal, question: Questio
     if signal.problem_type == "safety":
         return True
     if not problems.matches(message.text):
+        return False
+    if question.follow_up_of:  # "what would help?" invites talk of hindrances
         return False
     subject = question.topic or question.precondition
     return signal.problem_type not in ANSWER_SUBJECTS.get(subject, set())

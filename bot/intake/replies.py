@@ -53,7 +53,9 @@ def control_of(message: Message, language: str) -> Optional[str]:
     for control in CONTROLS:
         if catalog.matches_keyword(message.text, control):
             return control
-    if language in LANGUAGES and message.confidently("stop"):
+    # The model alone stops an intake only for a word or two ("wil stoppen"): a false stop
+    # ends the conversation, while a missed one still has the stop words of every language.
+    if language in LANGUAGES and message.confidently("stop") and len(message.text.split()) <= 2:
         return "stop"
     return None
 
