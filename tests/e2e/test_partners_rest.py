@@ -51,8 +51,8 @@ def test_a_jobcoach_asks_for_status_in_the_chat_and_gets_the_profile(assistant, 
 
 def test_a_candidate_typing_a_partner_command_stays_a_candidate(assistant):
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
-    first = assistant.say(sender, "/status x")  # the language menu, as for any first message
-    assert any(button["title"] == "English" for message in first for button in message.get("buttons", []))
-    assert "kandidaat" not in json.dumps(first).lower() and "Ik vind geen" not in json.dumps(first)
-    menu = assistant.say(sender, "/kandidaten")
-    assert any(button["title"] == "English" for message in menu for button in message.get("buttons", []))
+    first = assistant.texts(sender, "/status x")  # the candidate side: the language question
+    assert "kandidaat" not in first.lower() and "Ik vind geen" not in first and "/help" not in first
+    assert assistant.cli("candidate", "show", sender).returncode == 0  # registered as a candidate
+    later = assistant.texts(sender, "/kandidaten")
+    assert "Je kandidaten" not in later and "Er zijn nog geen kandidaten" not in later
