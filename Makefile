@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run serve chat test test-fast validate test-stories bench-nlu bench-alerts lock clean
+.PHONY: help install train run serve chat test test-fast validate test-stories bench-nlu bench-alerts bench-status lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ test: $(MODEL) validate test-stories ## Every test: data validation, test storie
 
 bench-alerts: $(MODEL) ## Alert latency: candidate's message to the jobcoach's (fake) channel, 200 alerts
 	$(PY) bench/alerts.py
+
+bench-status: $(INSTALLED) ## Partner status query with 10,000 candidates and 100,000 alerts (p95)
+	$(PY) bench/status.py
 
 bench-nlu: $(INSTALLED) ## NLU benchmark per language: cross-validation and held-out sets (several minutes)
 	$(PY) bench/nlu.py

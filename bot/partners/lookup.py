@@ -19,11 +19,26 @@ def _plain(text: str) -> str:
     return "".join(char for char in text if not unicodedata.combining(char)).strip()
 
 
-def _score(query: str, name: str) -> float:
-    """How well the query fits a name: the full name, or one of its words ("Amina")."""
+def _score(matcher: difflib.SequenceMatcher, name: str) -> float:
+    """How well the query (the matcher's second sequence) fits a name: the full name, or
+    one of its words ("Amina"). The quick upper bound skips most names cheaply."""
     name = _plain(name)
-    options = [name] + name.split()
-    return max(difflib.SequenceMatcher(None, query, option).ratio() for option in options)
+    best = 0.0
+    for option in [name] + name.split():
+        matcher.set_seq1(option)
+        if matcher.real_quick_ratio() >= CLOSE_ENOUGH and matcher.quick_ratio() >= CLOSE_ENOUGH:
+            best = max(best, matcher.ratio())
+    return best
+
+
+def _fragments(query: str) -> List[str]:
+    """Pieces of the query a misspelt name most likely still contains (for SQL to narrow
+    thousands of names down before the fuzzy match): each word's first and last three letters."""
+    pieces = set()
+    for word in query.split():
+        if len(word) >= 3:
+            pieces.update({word[:3], word[-3:]})
+    return sorted(pieces)
 
 
 def find(session: Session, partner: Partner, query: str) -> List[Candidate]:
@@ -41,10 +56,14 @@ def find(session: Session, partner: Partner, query: str) -> List[Candidate]:
     if exact:
         return exact
     wanted = _plain(query)
-    named = session.execute(visible.where(Candidate.display_name.isnot(None))
-                            .with_only_columns(Candidate.id, Candidate.display_name)).all()
-    scored = [(_score(wanted, name), candidate_id) for candidate_id, name in named
-              if abs(len(name) - len(wanted)) <= len(name)]  # cheap filter before difflib
+    names = visible.where(Candidate.display_name.isnot(None)).with_only_columns(Candidate.id, Candidate.display_name)
+    fragments = _fragments(wanted)
+    rows = session.execute(names.where(or_(*(func.lower(Candidate.display_name).contains(piece)
+                                              for piece in fragments)))).all() if fragments else []
+    rows = rows or session.execute(names).all()  # accents or a typo everywhere: look at every name
+    matcher = difflib.SequenceMatcher(None)
+    matcher.set_seq2(wanted)
+    scored = [(_score(matcher, name), candidate_id) for candidate_id, name in rows]
     good = [(score, candidate_id) for score, candidate_id in scored if score >= CLOSE_ENOUGH]
     if not good:
         return []
