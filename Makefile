@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run serve chat test test-fast validate test-stories bench-nlu bench-alerts bench-status lock clean
+.PHONY: help install train run serve chat test test-fast validate test-stories bench-nlu bench-alerts bench-status bench-webhooks lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ bench-alerts: $(MODEL) ## Alert latency: candidate's message to the jobcoach's (
 
 bench-status: $(INSTALLED) ## Partner status query with 10,000 candidates and 100,000 alerts (p95)
 	$(PY) bench/status.py
+
+bench-webhooks: $(MODEL) ## Telegram and WhatsApp webhook answer time with 20 concurrent senders (p95)
+	$(PY) bench/webhooks.py
 
 bench-nlu: $(INSTALLED) ## NLU benchmark per language: cross-validation and held-out sets (several minutes)
 	$(PY) bench/nlu.py
