@@ -201,6 +201,19 @@ def alerts_ack(args, store: Store) -> None:
           else f"alert {args.id} was already acknowledged or closed")
 
 
+def alerts_media(args, store: Store) -> None:
+    from pathlib import Path
+
+    from bot import alerts
+    from bot.notify.media import save_attachments
+
+    try:
+        saved = save_attachments(store, args.id, Path(args.out))
+    except alerts.UnknownAlert:
+        raise UserError(f"no alert {args.id}")
+    print("\n".join(str(path) for path in saved) if saved else f"alert {args.id} has no files")
+
+
 def alerts_close(args, store: Store) -> None:
     from bot import alerts
 
@@ -346,6 +359,9 @@ COMMANDS: List[tuple] = [
     (("alerts", "ack"), "acknowledge an alert on behalf of a partner",
      [("id", dict(type=int, metavar="ID")), ("--by", dict(type=int, required=True, metavar="PARTNER",
                                                           help="the partner's id"))], alerts_ack, True),
+    (("alerts", "media"), "save the files a candidate sent with an alert (fetched with the channel's credentials)",
+     [("id", dict(type=int, metavar="ID")), ("--out", dict(default=".", help="folder (default: here)"))],
+     alerts_media, True),
     (("alerts", "close"), "close an alert that needs nothing more", [("id", dict(type=int, metavar="ID"))],
      alerts_close, True),
     (("candidate", "profile"), "the intake profile in Dutch Markdown (huidige en gewenste situatie, ...)",
