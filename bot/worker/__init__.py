@@ -1,6 +1,6 @@
 """The worker (`python -m bot worker`): delivers the outbox, escalates alerts nobody
-picked up, routes alerts that found nobody, queues the regisseurs' digests, and
-translates answers that are still waiting for their Dutch.
+picked up, routes alerts that found nobody, queues the regisseurs' digests, translates
+answers that are still waiting for their Dutch, and forgets old incoming message ids.
 
 Every step is a short transaction, safe to run in several workers at once on PostgreSQL.
 The clock is injectable, so tests move time instead of sleeping.
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable, Optional
 
 from bot import alerts, translate
+from bot.channels import state
 from bot.store.models import utcnow
 from bot.worker import delivery
 from bot.worker.digest import queue_digests
@@ -56,6 +57,8 @@ class Worker:
             escalated=alerts.escalate_overdue(self.store, now),
             routed=alerts.route_unassigned(self.store, now),
             digests=queue_digests(self.store, now),
+            # Incoming message ids are kept a week: longer than any platform redelivers.
+            receipts_forgotten=state.forget_receipts(self.store),
         )
         if self.translator is not None:
             counts["translated"] = translate.translate_pending(self.store, self.translator)
