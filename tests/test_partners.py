@@ -194,3 +194,24 @@ def test_no_command_ever_shows_a_candidate_outside_the_partners_links(store, lin
                 assert f"Q{n}" not in reply, (roles[index], message, reply)
         if RIGHTS[roles[index]].alerts != "all":
             assert "geheim" not in reply and "gezondheid" not in reply
+
+
+def test_completing_the_intake_sends_the_profile_to_jobcoach_and_intermediair_once(store, programme):
+    import asyncio
+
+    from bot.partners import handover
+    from bot.worker import Worker
+
+    store.link(AMINA, programme["ivo"])
+    store.record_consent(AMINA, True, "consent-v1")
+    store.save_answer(AMINA, "motivation", "answered", "Ik wil timmerman worden", "nl")
+    store.complete_intake(AMINA)
+    assert handover.send_profile(store, AMINA) == 2
+    assert handover.send_profile(store, AMINA) == 0  # the same completion: not again
+    asyncio.run(Worker(store, clock=Clock()).drain())
+    with store.session_scope() as session:
+        from bot.store.models import OutboxMessage
+        sent = {row.partner.name: row.rendered for row in session.query(OutboxMessage).filter_by(purpose="profile")}
+    assert set(sent) == {"Joke", "Ivo"} and "Timmerman" in sent["Joke"]
+    actions = {(row["partner_id"], row["action"]) for row in records.audit_log(store)}
+    assert (programme["ivo"], "profile_sent") in actions and (programme["joke"], "profile_sent") in actions

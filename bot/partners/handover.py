@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Optional
 
 from bot.alerts import outbox, routing
+from bot.partners.desk import audit
 from bot.store.models import utcnow
 
 RECEIVERS = ("jobcoach", "intermediair")
@@ -20,5 +21,7 @@ def send_profile(store, sender_id: str, now: Optional[datetime] = None) -> int:
         for role in RECEIVERS:
             for partner in routing.linked(session, candidate, role):
                 key = f"profile:{candidate.id}:{partner.id}:{stamp}"
-                queued += outbox.enqueue(session, key, "profile", now, partner=partner, candidate_id=candidate.id)
+                if outbox.enqueue(session, key, "profile", now, partner=partner, candidate_id=candidate.id):
+                    audit(session, partner, "profile_sent", candidate, "ok", now)
+                    queued += 1
         return queued
