@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Iterator, List, Optional
 
 from bot import settings
+from bot.deploy import endpoints
 from bot.store import Store
 
 MODEL = settings.ROOT / "models" / "korte-lijnen.tar.gz"
@@ -26,12 +27,16 @@ def _commands() -> List[tuple]:
         ("actions", [python, "-m", "rasa_sdk", "--actions", "actions",
                      "--port", str(settings.ACTIONS_PORT)],
          f"http://127.0.0.1:{settings.ACTIONS_PORT}/health"),
-        ("rasa", [str(Path(python).parent / "rasa"), "run", "--model", str(MODEL),
-                  "--port", str(settings.RASA_PORT), "--credentials", "credentials.yml",
-                  "--endpoints", "endpoints.yml"],
-         f"http://127.0.0.1:{settings.RASA_PORT}/"),
+        ("rasa", rasa_command(python), f"http://127.0.0.1:{settings.RASA_PORT}/"),
         ("worker", [python, "-m", "bot", "worker"], f"http://127.0.0.1:{settings.WORKER_PORT}/health"),
     ]
+
+
+def rasa_command(python: str = sys.executable) -> List[str]:
+    """`rasa run` with our model, connectors and the endpoints for this environment
+    (bot/deploy/endpoints.py writes them to var/endpoints.yml)."""
+    return [str(Path(python).parent / "rasa"), "run", "--model", str(MODEL), "--port", str(settings.RASA_PORT),
+            "--credentials", "credentials.yml", "--endpoints", str(settings.DATA_DIR / "endpoints.yml")]
 
 
 def _healthy(url: str) -> bool:
@@ -61,6 +66,7 @@ def running(log: Optional[IO] = None) -> Iterator[List[subprocess.Popen]]:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     Store.from_env().upgrade()
     environment = settings.service_environment()
+    endpoints.write(environment)  # adds the password variables Rasa resolves
     processes: List[subprocess.Popen] = []
     try:
         for name, command, _url in _commands():

@@ -22,8 +22,6 @@ def service_environment() -> dict:
     """The environment for Rasa and the action server: embedded defaults unless set."""
     env = dict(os.environ)
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{ACTIONS_PORT}/webhook")
-    env.setdefault("TRACKER_DIALECT", "sqlite")
-    env.setdefault("TRACKER_DB", str(DATA_DIR / "tracker.db"))
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     # Rasa's telemetry and error reports would send data off the machine: never.
     env["RASA_TELEMETRY_ENABLED"] = "false"

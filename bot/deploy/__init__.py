@@ -1,0 +1,1 @@
+"""Configuration for running Korte Lijnen as services: embedded or distributed."""

@@ -1,0 +1,202 @@
+"""Issue 7: two Rasa servers, two action servers and two workers sharing PostgreSQL and
+Redis behave like one. Conversations are sent to both Rasa replicas in turn, one replica
+is killed halfway, and every tracker, answer and alert is checked afterwards."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from bot import alerts
+from bot.deploy import endpoints
+from bot.services import rasa_command
+from bot.store import Store
+from tests.conftest import POSTGRES_ADMIN_URL, _postgres_reachable
+from tests.e2e.conftest import ROOT, free_port
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+pytestmark = pytest.mark.e2e
+
+REDIS_DB = 9  # a database of its own on the local Redis, emptied first
+CONVERSATIONS = 6
+# Dutch intake: language, consent, three answers, a problem and its follow-up, two answers.
+SCRIPT = ["hallo", "1", "1", "Ik ben {name} uit Syrië", "Ik wil elektricien worden",
+          "mijn fiets is gestolen, ik kan morgen niet komen", "2", "Ik kan goed met mijn handen werken",
+          "Ik heb vijf jaar als timmerman gewerkt", "Mensen zeggen dat ik geduldig ben"]
+ANSWERS = {"identity": 3, "motivation": 4, "capabilities": 7, "work_experience": 8, "talents": 9}
+
+
+@pytest.fixture(scope="module")
+def database():
+    if not _postgres_reachable():
+        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    name = f"kl_replicas_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+class Topology:
+    """Two of everything on 127.0.0.1; each Rasa replica talks to its own action server."""
+
+    def __init__(self, database_url: str, telegram: FakeTelegramAPI, folder) -> None:
+        redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
+        Store(database_url).upgrade()  # once, before the replicas start
+        self.base = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+                         TRANSLATOR="none", TELEGRAM_BOT_TOKEN="123:replicas", TELEGRAM_API_URL=telegram.url,
+                         RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3", KL_DATA_DIR=str(folder))
+        self.processes, self.urls, self.rasa = [], [], []
+        self.log = (folder / "replicas.log").open("w")
+        for replica in ("a", "b"):
+            actions_port, rasa_port, worker_port = free_port(), free_port(), free_port()
+            env = dict(self.base, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WORKER_PORT=str(worker_port),
+                       ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook")
+            path = endpoints.write(env, folder / f"endpoints-{replica}.yml")
+            command = rasa_command()
+            command[command.index("--endpoints") + 1] = str(path)
+            command[command.index("--port") + 1] = str(rasa_port)
+            self.start([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)], env,
+                       f"http://127.0.0.1:{actions_port}/health")
+            self.start([sys.executable, "-m", "bot", "worker"], env, f"http://127.0.0.1:{worker_port}/health")
+            self.rasa.append(self.start(command, env, f"http://127.0.0.1:{rasa_port}/"))
+            self.urls.append(f"http://127.0.0.1:{rasa_port}")
+        self.wait()
+
+    def start(self, command, env, health) -> subprocess.Popen:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes.append((process, health))
+        return process
+
+    def wait(self, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        for process, health in self.processes:
+            while True:
+                assert process.poll() is None, f"a service stopped while starting: {health}"
+                assert time.monotonic() < deadline, f"not healthy: {health}"
+                try:
+                    with urllib.request.urlopen(health, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        for process, _health in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process, _health in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        self.log.close()
+
+
+def say(urls, turn: int, sender: str, message: str) -> None:
+    """Like a load balancer: replicas in turn, the next one when a replica is gone."""
+    import json
+
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    for attempt in range(len(urls)):
+        url = urls[(turn + attempt) % len(urls)]
+        request = urllib.request.Request(f"{url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+                return
+        except (ConnectionError, urllib.error.URLError):
+            continue
+    raise AssertionError("no replica answered")
+
+
+def test_two_replicas_behave_like_one_and_survive_losing_one(database, tmp_path):
+    telegram = FakeTelegramAPI()
+    topology = Topology(database, telegram, tmp_path)
+    store = Store(database)
+    try:
+        coach = store.add_partner("jobcoach", "Joke", "telegram", "4242")
+        senders = [f"replica-{n}-{uuid.uuid4().hex[:6]}" for n in range(CONVERSATIONS)]
+        names = [f"Naam{n}" for n in range(CONVERSATIONS)]
+        halfway = threading.Barrier(CONVERSATIONS + 1)
+
+        def converse(index: int) -> None:
+            sender = senders[index]
+            for turn, line in enumerate(SCRIPT):
+                if turn == 1:
+                    store.link(sender, coach)  # the candidate exists after the first message
+                if turn == len(SCRIPT) // 2:
+                    halfway.wait(timeout=120)
+                    halfway.wait(timeout=120)  # replica b is gone now
+                say(topology.urls, turn + index, sender, line.format(name=names[index]))
+
+        threads = [threading.Thread(target=converse, args=(n,)) for n in range(CONVERSATIONS)]
+        for thread in threads:
+            thread.start()
+        halfway.wait(timeout=300)
+        # Two messages of one conversation at the same moment, one to each replica: the
+        # Redis lock store makes them take turns (without it, the second overwrites the
+        # first's events in the shared tracker store).
+        racer = f"replica-race-{uuid.uuid4().hex[:6]}"
+        say(topology.urls, 0, racer, "hallo")
+        both = [threading.Thread(target=say, args=(topology.urls, turn, racer, word))
+                for turn, word in ((0, "1"), (1, "hoi"))]
+        for thread in both:
+            thread.start()
+        for thread in both:
+            thread.join(timeout=120)
+        os.killpg(topology.rasa[1].pid, signal.SIGKILL)  # replica b dies between messages
+        topology.rasa[1].wait()
+        halfway.wait(timeout=60)
+        for thread in threads:
+            thread.join(timeout=300)
+
+        for index, sender in enumerate(senders):
+            view = store.candidate_view(sender)
+            expected = {topic: SCRIPT[turn].format(name=names[index]) for topic, turn in ANSWERS.items()}
+            assert {topic: view["answers"][topic] for topic in ANSWERS} == expected, sender
+            assert view["preconditions"] and view["consent"] is True
+        engine = create_engine(database)
+        with engine.connect() as connection:
+            for index, sender in enumerate(senders):
+                said = [row[0] for row in connection.execute(text(
+                    "SELECT data::json->>'text' FROM events WHERE sender_id = :sender AND type_name = 'user' ORDER BY id"),
+                    {"sender": sender})]
+                assert said == [line.format(name=names[index]) for line in SCRIPT], sender  # in order, once
+            events = [(kind, name) for kind, name in connection.execute(text(
+                "SELECT type_name, data::json->>'name' FROM events WHERE sender_id = :sender ORDER BY id"),
+                {"sender": racer})]
+            users = [n for n, (kind, _name) in enumerate(events) if kind == "user"]
+            assert len(users) == 3  # nothing lost
+            for later in users[1:]:  # each turn ended (listening) before the next one began
+                assert events[later - 1] == ("action", "action_listen"), events
+        engine.dispose()
+
+        # One alert per conversation, each delivered once although two workers ran.
+        found = [alert for alert in alerts.list_alerts(store) if alert["sender_id"] in senders]
+        assert len(found) == CONVERSATIONS and {alert["problem_type"] for alert in found} == {"transport"}
+        deadline = time.monotonic() + 30
+        while not all(f"Melding {a['id']}:" in " ".join(m["text"] for m in telegram.sent("4242")) for a in found):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        texts = [m["text"] for m in telegram.sent("4242")]
+        for alert in found:
+            assert sum(f"Melding {alert['id']}:" in t for t in texts) == 1
+    finally:
+        topology.stop()
+        store.engine.dispose()
+        telegram.close()
