@@ -54,3 +54,10 @@ def test_a_sentence_naming_a_problem_is_not_lost_to_a_short_intent():
     # A confident answer, or a short word, stays what the model said.
     assert parse("ik ga met de fiets", "inform", 0.95) == ("inform", [])
     assert parse("fiets", "nlu_fallback", 0.3) == ("nlu_fallback", [])
+
+
+def test_a_report_filed_as_small_talk_is_rescued_by_its_problem_words():
+    for intent in ("dont_know", "goodbye", "greet", "change_language", "stop"):
+        assert parse("ana mrid w 3andi 7arara, ibni kaman", intent)[0] == "report_problem", intent
+    assert parse("ik heb drie kleine kinderen", "inform")[0] == "inform"  # a confident answer
+    assert parse("ziek", "dont_know")[0] == "dont_know"  # one word: too short to tell

@@ -27,9 +27,10 @@ CONFIDENT_ANSWER = 0.9
 # Below this confidence an "answer" naming a kind of problem (a sick child, a stolen bike)
 # is treated as a report too.
 UNSURE_ANSWER = 0.6
-# Parses that a sentence naming a problem overrides: the model was unsure, or heard only
-# "I want a person" in "there is a problem, I want someone to call me".
-OVERRIDABLE = {"nlu_fallback", "request_human"}
+# Parses that a sentence naming a problem overrides: anything but an answer. The model
+# files some reports as small talk ("ana mrid w 3andi 7arara" as dont_know), hears only
+# "I want a person" in "there is a problem, call me", or is unsure (nlu_fallback).
+NOT_OVERRIDABLE = {"inform", REPORT}
 MIN_WORDS = 3
 
 
@@ -50,7 +51,7 @@ def _safety_net(message: Message) -> None:
         named = problems.specific_types(text)
         long_enough = len(text.split()) >= MIN_WORDS
         missed = bool(named) and long_enough and (
-            name in OVERRIDABLE or (name == "inform" and confidence < UNSURE_ANSWER))
+            name not in NOT_OVERRIDABLE or (name == "inform" and confidence < UNSURE_ANSWER))
     if missed:
         message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
 
