@@ -16,7 +16,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run serve chat test test-fast validate test-stories bench-nlu bench-alerts bench-status bench-webhooks lock clean
+.PHONY: help install train run serve chat test test-fast validate test-stories bench bench-nlu bench-alerts bench-status bench-webhooks lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ test-fast: $(INSTALLED) ## Unit tests only (no model, no servers)
 
 test: $(MODEL) validate test-stories ## Every test: data validation, test stories, unit and end-to-end tests
 	$(PY) -m pytest -q
+
+bench: $(MODEL) ## Throughput: our assistant (one and two replicas) against plain Rasa, 10 conversations
+	$(PY) bench/throughput.py
 
 bench-alerts: $(MODEL) ## Alert latency: candidate's message to the jobcoach's (fake) channel, 200 alerts
 	$(PY) bench/alerts.py

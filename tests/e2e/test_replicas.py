@@ -4,23 +4,18 @@ is killed halfway, and every tracker, answer and alert is checked afterwards."""
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 import uuid
 
 import pytest
-import redis
 from sqlalchemy import create_engine, text
 
 from bot import alerts
-from bot.deploy import endpoints
-from bot.services import rasa_command
 from bot.store import Store
 from tests.conftest import POSTGRES_ADMIN_URL, _postgres_reachable
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.topology import Topology
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 pytestmark = pytest.mark.e2e
@@ -49,64 +44,6 @@ def database():
     admin.dispose()
 
 
-class Topology:
-    """Two of everything on 127.0.0.1; each Rasa replica talks to its own action server."""
-
-    def __init__(self, database_url: str, telegram: FakeTelegramAPI, folder) -> None:
-        redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB).flushdb()
-        Store(database_url).upgrade()  # once, before the replicas start
-        self.base = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
-                         TRANSLATOR="none", TELEGRAM_BOT_TOKEN="123:replicas", TELEGRAM_API_URL=telegram.url,
-                         RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3", KL_DATA_DIR=str(folder))
-        self.processes, self.urls, self.rasa = [], [], []
-        self.log = (folder / "replicas.log").open("w")
-        for replica in ("a", "b"):
-            actions_port, rasa_port, worker_port = free_port(), free_port(), free_port()
-            env = dict(self.base, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WORKER_PORT=str(worker_port),
-                       ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook")
-            path = endpoints.write(env, folder / f"endpoints-{replica}.yml")
-            command = rasa_command()
-            command[command.index("--endpoints") + 1] = str(path)
-            command[command.index("--port") + 1] = str(rasa_port)
-            self.start([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)], env,
-                       f"http://127.0.0.1:{actions_port}/health")
-            self.start([sys.executable, "-m", "bot", "worker"], env, f"http://127.0.0.1:{worker_port}/health")
-            self.rasa.append(self.start(command, env, f"http://127.0.0.1:{rasa_port}/"))
-            self.urls.append(f"http://127.0.0.1:{rasa_port}")
-        self.wait()
-
-    def start(self, command, env, health) -> subprocess.Popen:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-        self.processes.append((process, health))
-        return process
-
-    def wait(self, timeout: float = 300) -> None:
-        deadline = time.monotonic() + timeout
-        for process, health in self.processes:
-            while True:
-                assert process.poll() is None, f"a service stopped while starting: {health}"
-                assert time.monotonic() < deadline, f"not healthy: {health}"
-                try:
-                    with urllib.request.urlopen(health, timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                time.sleep(0.5)
-
-    def stop(self) -> None:
-        for process, _health in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process, _health in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        self.log.close()
-
-
 def say(urls, turn: int, sender: str, message: str) -> None:
     """Like a load balancer: replicas in turn, the next one when a replica is gone."""
     import json
@@ -126,7 +63,7 @@ def say(urls, turn: int, sender: str, message: str) -> None:
 
 def test_two_replicas_behave_like_one_and_survive_losing_one(database, tmp_path):
     telegram = FakeTelegramAPI()
-    topology = Topology(database, telegram, tmp_path)
+    topology = Topology(database, telegram, tmp_path, redis_db=REDIS_DB)
     store = Store(database)
     try:
         coach = store.add_partner("jobcoach", "Joke", "telegram", "4242")

@@ -1,0 +1,174 @@
+"""Throughput benchmark (`make bench`): Korte Lijnen under load, against plain Rasa.
+
+Simulated candidates do the intake with a problem report over the REST channel, in two
+phases per setup: a latency phase (10 conversations at once, each writing again a second
+after the reply, as a quick typist does) and a throughput phase (the same conversations
+without pauses: what the machine can do). Setups:
+  - one replica of the production setup (PostgreSQL tracker store and tables, Redis lock
+    store, the action server, the worker),
+  - two replicas of it (conversations spread over both Rasa servers),
+  - a plain assistant made with `rasa init` (the baseline a team would start from;
+    trained once and kept in var/bench/), with the same number of turns per conversation.
+Prints p50/p95/p99 turn latency, turns per second and peak memory per process; the last
+line is one JSON object. Targets (issue #7): p95 <= 150 ms at 10 conversations,
+throughput >= 0.9 x plain Rasa, Rasa process <= 1.5 GB.
+"""
+
+import argparse
+import itertools
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from tests.conftest import POSTGRES_ADMIN_URL  # noqa: E402
+from tests.e2e.conftest import free_port  # noqa: E402
+from tests.e2e.topology import Topology, peak_rss_mb  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
+
+OUR_SCRIPT = ["hallo", "1", "1", "Ik ben Amina uit Syrië", "Ik wil elektricien worden",
+              "mijn fiets is gestolen, ik kan morgen niet komen", "2", "Ik kan goed met mijn handen werken",
+              "Ik heb vijf jaar als timmerman gewerkt", "Mensen zeggen dat ik geduldig ben"]
+BASELINE_SCRIPT = ["hello", "I am feeling sad", "yes", "hi", "great", "bye", "hey", "not good", "no", "goodbye"]
+BASELINE_DIR = ROOT / "var" / "bench" / "rasa-init"
+REDIS_DB = 10
+
+
+def post(url: str, sender: str, message: str) -> float:
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def load(urls, script, conversations: int, seconds: float, think: float) -> dict:
+    """`conversations` simulated people, each starting a new conversation when one ends."""
+    latencies, counter, stop = [], itertools.count(), time.monotonic() + seconds
+
+    def person(index: int) -> None:
+        while time.monotonic() < stop:
+            sender = f"bench-{uuid.uuid4().hex[:10]}"
+            for turn, line in enumerate(script):
+                if time.monotonic() >= stop:
+                    return
+                latencies.append(post(urls[(index + turn) % len(urls)], sender, line))
+                next(counter)
+                time.sleep(think)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(conversations)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return {"turns": len(latencies), "turns_per_s": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(cuts[49], 1), "p95_ms": round(cuts[94], 1), "p99_ms": round(cuts[98], 1)}
+
+
+def measure(urls, script, args) -> dict:
+    post(urls[0], "warm-up", script[0])
+    return {"latency": load(urls, script, args.conversations, args.seconds, think=1.0),
+            "throughput": load(urls, script, args.conversations, args.seconds, think=0.0)}
+
+
+def ours(replicas: int, args) -> dict:
+    name = f"kl_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    telegram = FakeTelegramAPI()
+    with tempfile.TemporaryDirectory() as folder:
+        topology = Topology(f"postgresql://postgres@127.0.0.1:5432/{name}", telegram, Path(folder),
+                            redis_db=REDIS_DB, replicas=replicas)
+        try:
+            result = measure(topology.urls, OUR_SCRIPT, args)
+            result["peak_rss_mb"] = topology.peak_rss_mb()
+        finally:
+            topology.stop()
+            telegram.close()
+            with admin.connect() as connection:
+                connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            admin.dispose()
+    return result
+
+
+def baseline(args) -> dict:
+    rasa = str(Path(sys.executable).parent / "rasa")
+    if not list((BASELINE_DIR / "models").glob("*.tar.gz")):
+        BASELINE_DIR.mkdir(parents=True, exist_ok=True)
+        print("creating and training the plain `rasa init` assistant (once)...", flush=True)
+        subprocess.run([rasa, "init", "--no-prompt", "--init-dir", str(BASELINE_DIR)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    log = open(BASELINE_DIR / "server.log", "w")
+    process = subprocess.Popen([rasa, "run", "--port", str(port), "--model", "models"], cwd=BASELINE_DIR,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                               env=dict(os.environ, RASA_TELEMETRY_ENABLED="false"))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2):
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "the baseline did not start"
+                time.sleep(0.5)
+        result = measure([url], BASELINE_SCRIPT, args)
+        result["peak_rss_mb"] = {"rasa": round(peak_rss_mb(process.pid), 1)}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+        log.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--conversations", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=30, help="per phase")
+    args = parser.parse_args()
+    results = {"baseline": baseline(args), "one_replica": ours(1, args), "two_replicas": ours(2, args)}
+    for setup, result in results.items():
+        for phase in ("latency", "throughput"):
+            figures = result[phase]
+            print(f"{setup:13} {phase:10} {figures['turns']:5} turns  {figures['turns_per_s']:6} turns/s  "
+                  f"p50 {figures['p50_ms']} ms  p95 {figures['p95_ms']} ms  p99 {figures['p99_ms']} ms")
+        print(f"{setup:13} peak memory (MB): {result['peak_rss_mb']}")
+    one, two, base = results["one_replica"], results["two_replicas"], results["baseline"]
+    summary = {
+        "p95_ms": one["latency"]["p95_ms"],
+        "p99_ms": one["latency"]["p99_ms"],
+        "turns_per_s": one["throughput"]["turns_per_s"],
+        "baseline_turns_per_s": base["throughput"]["turns_per_s"],
+        "throughput_ratio_vs_rasa": round(one["throughput"]["turns_per_s"] / base["throughput"]["turns_per_s"], 2),
+        "rasa_rss_mb": one["peak_rss_mb"]["rasa"],
+        "two_replicas_turns_per_s": two["throughput"]["turns_per_s"],
+        "scaling_factor_two_replicas": round(two["throughput"]["turns_per_s"] / one["throughput"]["turns_per_s"], 2),
+        "conversations": args.conversations,
+        "targets": {"p95_ms": 150, "throughput_ratio_vs_rasa": 0.9, "rasa_rss_mb": 1536},
+        "details": results,
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
