@@ -2,8 +2,6 @@
 with webhooks signed by twilio's real RequestValidator over the public URL."""
 
 import asyncio
-import sys
-import types
 import urllib.parse
 from datetime import timedelta
 
@@ -237,25 +235,41 @@ def test_send_errors_say_whether_to_retry(twilio, channel_store):
     assert bad.value.code == "bad_address"
 
 
-@pytest.fixture
-def alerts_module(monkeypatch):
-    """bot.alerts (the lead's module) as far as this connector uses it: delivery_failed."""
-    calls = []
-    module = types.ModuleType("bot.alerts")
-    module.delivery_failed = lambda store, external_id: calls.append(external_id) or True
-    monkeypatch.setitem(sys.modules, "bot.alerts", module)
-    return calls
-
-
 @pytest.mark.parametrize("status,reported", [("delivered", False), ("failed", True), ("undelivered", True)])
-def test_status_callbacks_are_recorded_and_failures_reported(server, twilio, channel_store, alerts_module,
-                                                             status, reported):
-    fields = {"MessageSid": "SM99", "MessageStatus": status, "AccountSid": ACCOUNT_SID,
+def test_status_callbacks_are_recorded_and_failures_reported(server, twilio, channel_store, status, reported):
+    """An alert really sent to a jobcoach on WhatsApp (by the worker, through the fake
+    Twilio); Twilio reports its fate; a failure escalates the alert to the regisseur."""
+    import asyncio
+
+    from bot import alerts
+    from bot.channels import state as channel_state
+    from bot.worker import Worker
+
+    channel_store.ensure_candidate("rest", "amina-sc")
+    coach = channel_store.add_partner("jobcoach", "Joke", "whatsapp", AMINA)
+    channel_store.link("amina-sc", coach)
+    channel_store.add_partner("regisseur", "Rita", "local", "rita")
+    channel_state.note_inbound(channel_store, "whatsapp", AMINA, "Joke")  # inside the window
+    alert_id = alerts.report(channel_store, "amina-sc", "problem", text="x", language="nl")["id"]
+    asyncio.run(Worker(channel_store).drain())
+    assert len(twilio.messages(AMINA)) == 1
+    sid = sent_sid(channel_store)
+    fields = {"MessageSid": sid, "MessageStatus": status, "AccountSid": ACCOUNT_SID,
               "To": AMINA, "From": BOT_NUMBER, "ErrorCode": "63024" if reported else ""}
     assert post(server, twilio, fields, STATUS_PATH)[0] == 200
-    assert state.delivery_status(channel_store, "SM99") == status
-    assert alerts_module == (["SM99"] if reported else [])
+    assert state.delivery_status(channel_store, sid) == status
+    view = alerts.show_alert(channel_store, alert_id)
+    assert view["status"] == ("escalated" if reported else "delivered")
+    assert (view["assigned_to"]["name"] == "Rita") is reported
     assert post(server, twilio, fields, STATUS_PATH, signature="Zm9yZ2Vk")[0] == 403
+
+
+def sent_sid(store) -> str:
+    """The MessageSid Twilio gave the alert, as the worker recorded it."""
+    from bot.store.models import OutboxMessage
+
+    with store.session_scope() as session:
+        return session.query(OutboxMessage).filter_by(purpose="alert").one().external_id
 
 
 def test_a_failed_status_for_a_message_that_was_no_alert_goes_to_the_real_alerts_code(server, twilio, channel_store):
