@@ -27,10 +27,11 @@ CONFIDENT_ANSWER = 0.9
 # Below this confidence an "answer" naming a kind of problem (a sick child, a stolen bike)
 # is treated as a report too.
 UNSURE_ANSWER = 0.6
-# Parses that a sentence naming a problem overrides: anything but an answer. The model
-# files some reports as small talk ("ana mrid w 3andi 7arara" as dont_know), hears only
-# "I want a person" in "there is a problem, call me", or is unsure (nlu_fallback).
-NOT_OVERRIDABLE = {"inform", REPORT}
+# Parses that a sentence naming a problem overrides: the model files some reports as small
+# talk ("ana mrid w 3andi 7arara" as dont_know), hears only "I want a person" in "there is
+# a problem, call me", or is unsure (nlu_fallback). Not an answer, and not a greeting or a
+# stop: "hello my sister" names family out of politeness, and stop has its own words.
+NOT_OVERRIDABLE = {"inform", REPORT, "greet", "stop"}
 MIN_WORDS = 3
 
 
