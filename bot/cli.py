@@ -287,6 +287,12 @@ def worker(args, store: Optional[Store]) -> int:
     return run_worker(once=args.once)
 
 
+def doctor(args, store: Optional[Store]) -> int:
+    from bot import doctor as checks
+
+    return checks.main(services=args.services, as_json=args.json)
+
+
 def telegram_set_webhook(args, store: Optional[Store]) -> None:
     from bot.channels.telegram import webhook
 
@@ -382,6 +388,9 @@ COMMANDS: List[tuple] = [
      [("--once", dict(action="store_true", help="deliver what is due now, then stop"))], worker, False),
     (("translate", "pending"), "translate answers still waiting for Dutch (TRANSLATOR=...)", [],
      translate_pending, True),
+    (("doctor",), "check configuration, database migrations, model and reachability (exit 1 if any fails)",
+     [("--services", dict(action="store_true", help="also ask the running Rasa, action server and worker")),
+      ("--json", dict(action="store_true"))], doctor, False),
     (("telegram", "set-webhook"), "register the Telegram webhook at PUBLIC_BASE_URL with a secret token",
      [("--new-secret", dict(action="store_true", help="generate a new secret even if TELEGRAM_SECRET_TOKEN is set"))],
      telegram_set_webhook, False),
@@ -415,7 +424,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from bot import logging_config
+
+    logging_config.configure("cli", level=logging.WARNING)
     args = build_parser().parse_args(argv)
     # SQLAlchemy and Alembic load only now, so --help and usage errors answer at once.
     from sqlalchemy import exc as db_errors

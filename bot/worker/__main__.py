@@ -34,4 +34,7 @@ async def _main(once: bool) -> int:
 
 
 def main(once: bool = False) -> int:
+    from bot import logging_config
+
+    logging_config.configure("worker")
     return asyncio.run(_main(once))
