@@ -1,1 +1,6 @@
 """Rasa SDK actions of Korte Lijnen. The action server loads every module in this package."""
+
+from bot.logging_config import configure
+
+# Structured lines without personal data, also from the action server's own libraries.
+configure("actions")

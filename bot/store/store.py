@@ -49,10 +49,11 @@ def default_url() -> str:
 
 def _engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, future=True)
+        # hide_parameters: a database error must never carry a candidate's answer into a log.
+        return create_engine(url, pool_pre_ping=True, future=True, hide_parameters=True)
     # Rasa's action server and the CLI write at the same time: wait for locks, and let
     # readers go on while one writes (WAL).
-    engine = create_engine(url, connect_args={"timeout": 15}, future=True)
+    engine = create_engine(url, connect_args={"timeout": 15}, future=True, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(connection, _record):
