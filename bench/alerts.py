@@ -11,10 +11,7 @@ Prints p50/p95/max and, as the last line, one JSON object. Target (issue #4): p9
 
 import argparse
 import json
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.store import Store  # noqa: E402
-from tests.e2e.conftest import free_port  # noqa: E402
+from tests.e2e.conftest import start_assistant, stop_assistant  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
 
 PROBLEMS = [
@@ -71,23 +68,6 @@ def post(url: str, sender: str, text: str) -> None:
         response.read()
 
 
-def start(data: Path, fake: FakeTelegramAPI) -> "tuple[subprocess.Popen, str, dict]":
-    rasa_port = free_port()
-    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(free_port()),
-               WORKER_PORT=str(free_port()), KL_DATA_DIR=str(data),
-               DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db", TRANSLATOR="none",
-               TELEGRAM_BOT_TOKEN="123:bench", TELEGRAM_API_URL=fake.url)
-    log = (data / "services.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 300
-    while "Korte Lijnen is running" not in (data / "services.log").read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("the assistant did not start; see " + str(data / "services.log"))
-        time.sleep(0.5)
-    return process, f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--alerts", type=int, default=200)
@@ -95,7 +75,9 @@ def main() -> None:
     fake = FakeTelegramAPI()
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
-        process, url, env = start(data, fake)
+        process, base, env = start_assistant(data, TRANSLATOR="none", TELEGRAM_BOT_TOKEN="123:bench",
+                                             TELEGRAM_API_URL=fake.url)
+        url = f"{base}/webhooks/rest/webhook"
         try:
             store = Store(env["DATABASE_URL"])
             coach = store.add_partner("jobcoach", "Bench Coach", "telegram", COACH_CHAT)
@@ -111,8 +93,7 @@ def main() -> None:
                 latencies.append(arrivals.wait_for(number + 1) - started)
             arrivals.running = False
         finally:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=60)
+            stop_assistant(process)
             fake.close()
     milliseconds = sorted(latency * 1000 for latency in latencies)
     quantiles = statistics.quantiles(milliseconds, n=100)

@@ -32,9 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-
-from tests.conftest import POSTGRES_ADMIN_URL  # noqa: E402
+from tests.conftest import new_postgres_database  # noqa: E402
 from tests.e2e.conftest import free_port  # noqa: E402
 from tests.e2e.topology import Topology, peak_rss_mb  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
@@ -89,24 +87,15 @@ def measure(urls, script, args) -> dict:
 
 
 def ours(replicas: int, args) -> dict:
-    name = f"kl_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
     telegram = FakeTelegramAPI()
-    with tempfile.TemporaryDirectory() as folder:
-        topology = Topology(f"postgresql://postgres@127.0.0.1:5432/{name}", telegram, Path(folder),
-                            redis_db=REDIS_DB, replicas=replicas)
+    with new_postgres_database("kl_bench") as database, tempfile.TemporaryDirectory() as folder:
+        topology = Topology(database, telegram, Path(folder), redis_db=REDIS_DB, replicas=replicas)
         try:
             result = measure(topology.urls, OUR_SCRIPT, args)
             result["peak_rss_mb"] = topology.peak_rss_mb()
         finally:
             topology.stop()
             telegram.close()
-            with admin.connect() as connection:
-                connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            admin.dispose()
     return result
 
 

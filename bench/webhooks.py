@@ -13,10 +13,7 @@ the reply reached the fake platform, and, as the last line, one JSON object.
 
 import argparse
 import json
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import free_port  # noqa: E402
+from tests.e2e.conftest import start_assistant, stop_assistant  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegramAPI  # noqa: E402
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, FakeTwilioAPI  # noqa: E402
 
@@ -37,24 +34,6 @@ PUBLIC = "https://bot.example.org"
 BOT_NUMBER = "whatsapp:+3197010203040"
 MESSAGES = ["hallo", "1", "1", "Ik ben Amina uit Syrië", "Ik wil elektricien worden",
             "Ik kan goed met mijn handen werken", "mijn fiets is gestolen"]
-
-
-def start(data: Path, telegram: FakeTelegramAPI, twilio: FakeTwilioAPI):
-    port = free_port()
-    env = dict(os.environ, RASA_PORT=str(port), ACTIONS_PORT=str(free_port()), WORKER_PORT=str(free_port()),
-               KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db", TRANSLATOR="none",
-               TELEGRAM_BOT_TOKEN="123:bench", TELEGRAM_API_URL=telegram.url, TELEGRAM_SECRET_TOKEN=SECRET,
-               TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_WHATSAPP_FROM=BOT_NUMBER,
-               TWILIO_API_URL=twilio.url, PUBLIC_BASE_URL=PUBLIC)
-    log = (data / "services.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 300
-    while "Korte Lijnen is running" not in (data / "services.log").read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("the assistant did not start; see " + str(data / "services.log"))
-        time.sleep(0.5)
-    return process, f"http://127.0.0.1:{port}"
 
 
 def post(url: str, body: bytes, headers: dict) -> float:
@@ -126,7 +105,10 @@ def main() -> None:
     _think[0] = args.think
     telegram, twilio = FakeTelegramAPI(), FakeTwilioAPI()
     with tempfile.TemporaryDirectory() as folder:
-        process, base = start(Path(folder), telegram, twilio)
+        process, base, _env = start_assistant(
+            Path(folder), TRANSLATOR="none", TELEGRAM_BOT_TOKEN="123:bench", TELEGRAM_API_URL=telegram.url,
+            TELEGRAM_SECRET_TOKEN=SECRET, TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            TWILIO_WHATSAPP_FROM=BOT_NUMBER, TWILIO_API_URL=twilio.url, PUBLIC_BASE_URL=PUBLIC)
         try:
             times = {"telegram": [], "whatsapp": []}
             replies = {"telegram": [], "whatsapp": []}
@@ -148,8 +130,7 @@ def main() -> None:
             # Every sender got its replies: the background did the work the webhook left to it.
             sent = len(telegram.calls("sendMessage")) + len(twilio.messages())
         finally:
-            os.killpg(process.pid, signal.SIGINT)
-            process.wait(timeout=60)
+            stop_assistant(process)
             telegram.close()
             twilio.close()
     result = {"senders": args.senders, "think_s": args.think, "telegram": summary(times["telegram"]),

@@ -88,34 +88,47 @@ def twilio_api():
     fake.close()
 
 
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory, translator, telegram_api, twilio_api):
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` (make test does)")
-    data = tmp_path_factory.mktemp("assistant")
-    rasa_port, actions_port = free_port(), free_port()
-    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port),
-               KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db",
-               TRANSLATOR="libre", LIBRETRANSLATE_URL=translator.url,
-               WORKER_PORT=str(free_port()), TELEGRAM_BOT_TOKEN="123:e2e",
-               TELEGRAM_API_URL=telegram_api.url, TELEGRAM_SECRET_TOKEN="e2e-secret",
-               TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
-               TWILIO_WHATSAPP_FROM="whatsapp:+3197010203040", TWILIO_API_URL=twilio_api.url,
-               PUBLIC_BASE_URL="https://bot.example.org")
-    log = (data / "services.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{rasa_port}"
+def start_assistant(data: Path, **settings: str) -> "tuple[subprocess.Popen, str, dict]":
+    """`python -m bot serve` on free ports with its own data folder and SQLite database
+    (for the end-to-end tests and the benchmarks); returns the process, Rasa's URL and
+    the environment. Raises RuntimeError with the log's end when it does not start."""
+    rasa_port = free_port()
+    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTIONS_PORT=str(free_port()), WORKER_PORT=str(free_port()),
+               KL_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data}/korte-lijnen.db", **settings)
+    log_path = data / "services.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 300
-    while "Korte Lijnen is running" not in (data / "services.log").read_text():
+    while "Korte Lijnen is running" not in log_path.read_text():
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the assistant did not start:\n" + (data / "services.log").read_text()[-3000:])
-        time.sleep(1)
-    yield Assistant(url, env)
-    os.killpg(process.pid, signal.SIGINT)
+            stop_assistant(process)
+            raise RuntimeError("the assistant did not start:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.5)
+    return process, f"http://127.0.0.1:{rasa_port}", env
+
+
+def stop_assistant(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
     try:
         process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, translator, telegram_api, twilio_api):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` (make test does)")
+    try:
+        process, url, env = start_assistant(
+            tmp_path_factory.mktemp("assistant"), TRANSLATOR="libre", LIBRETRANSLATE_URL=translator.url,
+            TELEGRAM_BOT_TOKEN="123:e2e", TELEGRAM_API_URL=telegram_api.url, TELEGRAM_SECRET_TOKEN="e2e-secret",
+            TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            TWILIO_WHATSAPP_FROM="whatsapp:+3197010203040", TWILIO_API_URL=twilio_api.url,
+            PUBLIC_BASE_URL="https://bot.example.org")
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield Assistant(url, env)
+    stop_assistant(process)

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from bot import alerts
 from bot.store import Store
-from tests.conftest import POSTGRES_ADMIN_URL, _postgres_reachable
+from tests.conftest import _postgres_reachable, new_postgres_database
 from tests.e2e.topology import Topology
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -33,15 +33,8 @@ ANSWERS = {"identity": 3, "motivation": 4, "capabilities": 7, "work_experience":
 def database():
     if not _postgres_reachable():
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    name = f"kl_replicas_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with new_postgres_database("kl_replicas") as url:
+        yield url
 
 
 def say(urls, turn: int, sender: str, message: str) -> None:
