@@ -3,7 +3,7 @@
 Embedded default: SQLite tracker store in var/, in-memory lock store, no event broker.
 `DATABASE_URL` (PostgreSQL) puts Rasa's tracker store in the same database as our tables;
 `REDIS_URL` gives the Redis lock store that several Rasa replicas need to process one
-conversation's messages one at a time; `RABBITMQ_URL` adds Rasa's event broker for
+conversation's messages one at a time (Rasa's, with atomic tickets: bot/deploy/lock_store.py); `RABBITMQ_URL` adds Rasa's event broker for
 analytics. Passwords stay `${...}` references that Rasa resolves from the environment,
 so the written file holds no secret.
 """
@@ -17,7 +17,9 @@ import yaml
 
 from bot import settings
 
-KEY_PREFIX = "korte-lijnen"  # Redis keys of our lock store, so one Redis can serve more
+# Redis keys of our lock store, so one Redis can serve more (Rasa accepts letters and digits only).
+KEY_PREFIX = "kortelijnen"
+LOCK_STORE = "bot.deploy.lock_store.AtomicRedisLockStore"  # Rasa's Redis lock store, made atomic
 
 
 def _secret(env: Dict[str, str], name: str, value: Optional[str]) -> Optional[str]:
@@ -46,7 +48,7 @@ def lock_store(env: Dict[str, str]) -> Optional[dict]:
     if not url:
         return None  # Rasa's in-memory lock store: one Rasa process only
     parts = urlsplit(url)
-    store = {"type": "redis", "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
+    store = {"type": LOCK_STORE, "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
              "db": int(parts.path.lstrip("/") or 0), "key_prefix": KEY_PREFIX,
              "use_ssl": parts.scheme == "rediss"}
     password = _secret(env, "KL_REDIS_PASSWORD", parts.password)

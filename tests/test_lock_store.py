@@ -1,0 +1,105 @@
+"""The Redis lock store several Rasa replicas share (bot/deploy/lock_store.py), on the local
+Redis: Rasa builds it from the endpoints we write, and tickets stay unique and in order when
+replicas take them at the same moment (Rasa's own RedisLockStore hands out duplicates)."""
+
+import threading
+import uuid
+
+import pytest
+import redis
+from rasa.core.lock_store import LockStore
+from rasa.utils.endpoints import read_endpoint_config
+
+from bot.deploy import endpoints
+from bot.deploy.lock_store import AtomicRedisLockStore
+
+REDIS_DB = 11  # a database of its own on the local Redis
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError:
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    return url
+
+
+def replica(redis_url, tmp_path) -> AtomicRedisLockStore:
+    """A lock store as one Rasa replica builds it from the endpoints file we write."""
+    path = endpoints.write({"REDIS_URL": redis_url}, tmp_path / "endpoints.yml")
+    store = LockStore.create(read_endpoint_config(str(path), "lock_store"))
+    assert isinstance(store, AtomicRedisLockStore)
+    return store
+
+
+def test_rasa_builds_our_lock_store_with_our_key_prefix(redis_url, tmp_path):
+    store = replica(redis_url, tmp_path)
+    assert store.key_prefix == f"{endpoints.KEY_PREFIX}:lock:"  # Rasa drops a prefix with a '-'
+    assert store.red.connection_pool.connection_kwargs["db"] == REDIS_DB
+    assert endpoints.build({})["tracker_store"]["dialect"] == "sqlite" and "lock_store" not in endpoints.build({})
+
+
+def test_simultaneous_tickets_are_unique_and_the_lock_closes_when_empty(redis_url, tmp_path):
+    stores = [replica(redis_url, tmp_path) for _ in range(8)]  # one connection each, like replicas
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+    tickets, start = [], threading.Barrier(len(stores))
+
+    def take(store):
+        start.wait()
+        for _ in range(25):
+            tickets.append(store.issue_ticket(conversation))
+
+    threads = [threading.Thread(target=take, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(tickets) == list(range(200))  # none lost, none twice
+    lock = stores[0].get_lock(conversation)
+    assert [ticket.number for ticket in lock.tickets] == list(range(200))
+    assert not lock.is_locked(0) and lock.is_locked(1)  # served in the order issued
+
+    # Every holder cleans up at the same time: the lock goes only with the last ticket.
+    done = threading.Barrier(len(stores))
+
+    def finish(index, store):
+        done.wait()
+        for ticket in range(index, 200, len(stores)):
+            store.cleanup(conversation, ticket)
+
+    threads = [threading.Thread(target=finish, args=pair) for pair in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert stores[0].get_lock(conversation) is None
+
+
+def test_a_ticket_taken_while_another_replica_closes_the_lock_survives(redis_url, tmp_path):
+    first, second = replica(redis_url, tmp_path), replica(redis_url, tmp_path)
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+    for _ in range(50):
+        mine = first.issue_ticket(conversation)
+        start = threading.Barrier(2)
+        theirs = []
+
+        def close():
+            start.wait()
+            first.cleanup(conversation, mine)
+
+        def take():
+            start.wait()
+            theirs.append(second.issue_ticket(conversation))
+
+        threads = [threading.Thread(target=close), threading.Thread(target=take)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        lock = second.get_lock(conversation)
+        assert lock is not None and theirs[0] in [ticket.number for ticket in lock.tickets]
+        assert not lock.is_locked(theirs[0])  # the waiting replica can go on
+        second.cleanup(conversation, theirs[0])
+        assert second.get_lock(conversation) is None
