@@ -129,6 +129,8 @@ def configure(service_name: str, level: Optional[int] = None, stream=None) -> lo
     for old in [old for old in root.handlers if getattr(old, _MARK, False) or _is_default(old)]:
         root.removeHandler(old)
     root.addHandler(handler)
+    # Python's warnings (deprecations from libraries) as records too, not loose stderr lines.
+    logging.captureWarnings(True)
     root.setLevel(_level(os.environ.get("KL_LOG_LEVEL"), level or logging.INFO))
     # Payload loggers stay quiet even at DEBUG (their records would carry message text).
     for name in PAYLOAD_LOGGERS:
@@ -137,8 +139,10 @@ def configure(service_name: str, level: Optional[int] = None, stream=None) -> lo
 
 
 def _is_default(handler: logging.Handler) -> bool:
-    """A plain stderr handler left by logging.basicConfig."""
-    return type(handler) is logging.StreamHandler and getattr(handler, "stream", None) in (sys.stderr, sys.stdout)
+    """A console handler someone else installed: logging.basicConfig's, or the coloredlogs
+    one rasa and rasa_sdk set up before loading our code (it would print every record a
+    second time, unfiltered)."""
+    return isinstance(handler, logging.StreamHandler) and getattr(handler, "stream", None) in (sys.stderr, sys.stdout)
 
 
 def _level(name: Optional[str], default: int) -> int:

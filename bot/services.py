@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 from typing import IO, Iterator, List, Optional
 
 from bot import settings
@@ -33,9 +32,9 @@ def _commands() -> List[tuple]:
 
 
 def rasa_command(python: str = sys.executable) -> List[str]:
-    """`rasa run` with our model, connectors and the endpoints for this environment
-    (bot/deploy/endpoints.py writes them to var/endpoints.yml)."""
-    return [str(Path(python).parent / "rasa"), "run", "--model", str(MODEL), "--port", str(settings.RASA_PORT),
+    """`rasa run` with our model, connectors, structured logs (bot/deploy/rasa_cli.py) and the
+    endpoints for this environment (bot/deploy/endpoints.py writes them to var/endpoints.yml)."""
+    return [python, "-m", "bot.deploy.rasa_cli", "run", "--model", str(MODEL), "--port", str(settings.RASA_PORT),
             "--credentials", "credentials.yml", "--endpoints", str(settings.DATA_DIR / "endpoints.yml")]
 
 

@@ -335,7 +335,8 @@ def production_env(monkeypatch, tmp_path):
 def test_the_launcher_builds_the_rasa_command_and_environment(production_env):
     command, env = rasa_server.build()
     assert command == services.rasa_command()
-    assert command[1:3] == ["run", "--model"] and command[-1] == str(production_env / "endpoints.yml")
+    assert command[1:5] == ["-m", "bot.deploy.rasa_cli", "run", "--model"]
+    assert command[-1] == str(production_env / "endpoints.yml")
     assert env["KL_TRACKER_PASSWORD"] == "s3cr@t" and env["KL_REDIS_PASSWORD"] == "r3dis"
     assert env["RASA_TELEMETRY_ENABLED"] == "false"
     written = (production_env / "endpoints.yml").read_text()
@@ -369,6 +370,6 @@ def test_python_m_bot_deploy_rasa_server(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     launched = json.loads(result.stdout.strip().splitlines()[-1])
     assert launched["password"] == "pw"
-    assert launched["args"][0] == str(Path(sys.executable).parent / "rasa")
+    assert launched["args"][:4] == [sys.executable, "-m", "bot.deploy.rasa_cli", "run"]
     assert launched["args"][-2:] == ["--endpoints", str(tmp_path / "endpoints.yml")]
     assert "lock_store" in yaml.safe_load((tmp_path / "endpoints.yml").read_text())

@@ -35,6 +35,7 @@ def restore_logging():
     root.setLevel(level)
     for name, old in levels.items():
         logging.getLogger(name).setLevel(old)
+    logging.captureWarnings(False)
 
 
 def configured(monkeypatch, fmt="kv", **env):
@@ -99,6 +100,26 @@ def test_payload_libraries_stay_quiet_even_at_debug(monkeypatch, restore_logging
     logging.getLogger("bot.worker").debug("ours at debug")
     output = stream.getvalue()
     assert MARKER not in output and "ours at debug" in output
+
+
+def test_our_lines_replace_the_console_handler_rasa_installed(monkeypatch, restore_logging, capsys):
+    """rasa and rasa_sdk install coloredlogs before our code runs: each record must still come
+    out once, structured and filtered (not a second time through their unfiltered handler)."""
+    import warnings
+
+    import coloredlogs
+
+    coloredlogs.install(level="INFO", fmt="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
+    monkeypatch.setenv("KL_LOG_FORMAT", "kv")
+    logging_config.configure("rasa")
+    logging.getLogger("bot.channels").warning("message from %s: %s", "42", "bot123456:SECRETtoken")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn("a library's deprecation", DeprecationWarning, stacklevel=1)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("time=") and "service=rasa" in lines[0] and "SECRETtoken" not in lines[0]
+    assert "logger=py.warnings" in lines[1] and "deprecation" in lines[1]
 
 
 def test_the_worker_logs_no_alert_text(tmp_path):
