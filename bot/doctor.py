@@ -381,8 +381,12 @@ def _port(env: Env, name: str) -> int:
 
 def service_urls(env: Env = os.environ) -> Dict[str, str]:
     rasa = (_get(env, "RASA_URL") or f"http://127.0.0.1:{_port(env, 'RASA_PORT')}").rstrip("/")
+    # The action server Rasa is configured to call (another host in docker-compose), else the local one.
+    endpoint = urlsplit(_get(env, "ACTION_ENDPOINT_URL"))
+    actions = (f"{endpoint.scheme}://{endpoint.netloc}" if endpoint.scheme and endpoint.netloc
+               else f"http://127.0.0.1:{_port(env, 'ACTIONS_PORT')}")
     return {"rasa": f"{rasa}/",
-            "actions": f"http://127.0.0.1:{_port(env, 'ACTIONS_PORT')}/health",
+            "actions": f"{actions}/health",
             "worker": f"http://127.0.0.1:{_port(env, 'WORKER_PORT')}/health"}
 
 

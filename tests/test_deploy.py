@@ -240,22 +240,69 @@ def test_the_slim_requirements_are_pinned_by_constraints_and_hold_no_rasa():
 
 
 def test_the_slim_image_modules_import_without_rasa():
-    """What runs in the slim image (the actions package, the worker, the CLI's `db upgrade`)
-    imports with `rasa` and TensorFlow made unimportable, so no module drags them in."""
+    """What runs in the slim image (the actions package, the worker, the CLI's `db upgrade`, and
+    the clients they load where they use them) imports with every installed package that
+    requirements-actions.in does not bring (rasa, TensorFlow, ...) made unimportable: so no
+    module drags Rasa in, and nothing it needs is here only because of the full requirements.
+    (An optional import, such as PyJWT's of cryptography, falls back as it would in the image.)"""
     code = """
-import importlib.abc, sys
+import importlib.abc, json, sys
+BLOCKED = set(json.loads(sys.argv[1]))
 class Block(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in ("rasa", "tensorflow"):
+        if name.split(".")[0] in BLOCKED:
             raise ImportError(f"{name} is not in the slim image")
 sys.meta_path.insert(0, Block())
 import actions, actions.intake, actions.conversation, actions.alerting, actions.partners, actions.common
 import bot.worker.__main__, bot.cli, bot.store
 import rasa_sdk.endpoint
+import telegram, twilio.rest, deep_translator, psycopg2  # imported where they are used (channels, database)
 print("ok")
 """
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
+    blocked = _modules_outside(_installed_with(ROOT / "requirements-actions.in"))
+    assert {"rasa", "tensorflow"} <= blocked
+    result = subprocess.run([sys.executable, "-c", code, json.dumps(sorted(blocked))], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+def _modules_outside(distributions: set) -> set:
+    """Top-level modules of installed distributions that are not among `distributions`
+    (from their file lists: Python 3.10's packages_distributions() misses those without a
+    top_level.txt)."""
+    from importlib import metadata
+
+    owners = {}
+    for dist in metadata.distributions():
+        for file in dist.files or []:
+            if file.parts[0].endswith((".dist-info", ".egg-info", ".data")) or file.parts[0] in ("..", "bin"):
+                continue
+            top = file.parts[0] if len(file.parts) > 1 else file.name.split(".")[0]
+            owners.setdefault(top, set()).add(_normalise(dist.metadata["Name"]))
+    return {module for module, names in owners.items() if not names & distributions}
+
+
+def _installed_with(requirements: Path) -> set:
+    """The distributions pip installs for a requirements file: its names and their dependencies."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    todo, seen = list(_requirements(requirements)), set()
+    while todo:
+        name = _normalise(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            dependencies = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for line in dependencies:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen
 
 
 # --- deploy/Caddyfile ---------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import doctor as checks
 from bot.store import Store, migrations
 from tests.fakes import twilio_api
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -19,7 +20,7 @@ from tests.fakes.twilio_api import FakeTwilioAPI
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGURATION = ("DATABASE_URL", "REDIS_URL", "RABBITMQ_URL", "TRANSLATOR", "LIBRETRANSLATE_URL", "RASA_URL",
-                 "RASA_PORT", "ACTIONS_PORT", "WORKER_PORT", "PUBLIC_BASE_URL", "KL_MODEL_PATH", "KL_DATA_DIR",
+                 "RASA_PORT", "ACTIONS_PORT", "ACTION_ENDPOINT_URL", "WORKER_PORT", "PUBLIC_BASE_URL", "KL_MODEL_PATH", "KL_DATA_DIR",
                  "TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN", "TELEGRAM_API_URL", "TWILIO_ACCOUNT_SID",
                  "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_FROM", "TWILIO_API_URL")
 TOKEN = "123456:AAH-doctor-test-token"
@@ -235,6 +236,12 @@ def test_services_only_when_asked(doctor):
     assert code == 1 and checks["worker service"][0] == "fail" and "stuck" in checks["worker service"][1]
     code, checks, _ = doctor("--services", RASA_PORT=str(closed_port()))
     assert code == 1 and "not running" in checks["rasa service"][1]
+
+
+def test_the_action_server_is_asked_where_rasa_calls_it():
+    env = {"ACTION_ENDPOINT_URL": "http://actions:5055/webhook", "ACTIONS_PORT": "6000"}
+    assert checks.service_urls(env)["actions"] == "http://actions:5055/health"
+    assert checks.service_urls({"ACTIONS_PORT": "6000"})["actions"] == "http://127.0.0.1:6000/health"
 
 
 def test_secrets_are_never_printed(doctor):
