@@ -29,6 +29,8 @@ FORMATS = ("kv", "json")
 # their records below WARNING.
 PAYLOAD_LOGGERS = ("sqlalchemy", "httpx", "httpcore", "telegram", "twilio", "urllib3", "rasa_sdk.executor",
                    "rasa_sdk.endpoint", "sanic.access", "aiogram", "requests")
+# Loggers that only add noise at INFO (alembic announces its plugins on every import).
+NOISY_LOGGERS = ("alembic.runtime.plugins",)
 SECRET_NAMES = re.compile(r"TOKEN|PASSWORD|SECRET|API_KEY|AUTH", re.IGNORECASE)
 _PARAMETERS = re.compile(r"\[parameters: [^\n]*")  # SQLAlchemy prints them on one line
 _URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/\s:@]*):[^/\s@]*@", re.IGNORECASE)
@@ -133,7 +135,7 @@ def configure(service_name: str, level: Optional[int] = None, stream=None) -> lo
     logging.captureWarnings(True)
     root.setLevel(_level(os.environ.get("KL_LOG_LEVEL"), level or logging.INFO))
     # Payload loggers stay quiet even at DEBUG (their records would carry message text).
-    for name in PAYLOAD_LOGGERS:
+    for name in PAYLOAD_LOGGERS + NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     return handler
 

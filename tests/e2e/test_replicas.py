@@ -10,6 +10,7 @@ import urllib.request
 import uuid
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 
 from bot import alerts
@@ -55,7 +56,15 @@ def say(urls, turn: int, sender: str, message: str) -> None:
     raise AssertionError("no replica answered")
 
 
-def test_two_replicas_behave_like_one_and_survive_losing_one(database, tmp_path):
+@pytest.fixture(scope="module")
+def redis_server():
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379 (the replicas' lock store)")
+
+
+def test_two_replicas_behave_like_one_and_survive_losing_one(redis_server, database, tmp_path):
     telegram = FakeTelegramAPI()
     topology = Topology(database, telegram, tmp_path, redis_db=REDIS_DB)
     store = Store(database)
