@@ -1,9 +1,12 @@
 """Issue 7: two Rasa servers, two action servers and two workers sharing PostgreSQL and
 Redis behave like one. Conversations are sent to both Rasa replicas in turn, one replica
-is killed halfway, and every tracker, answer and alert is checked afterwards."""
+is killed halfway, and every tracker, answer and alert is checked afterwards; then two
+workers reach a scheduled digest at once."""
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -16,6 +19,7 @@ from sqlalchemy import create_engine, text
 from bot import alerts
 from bot.store import Store
 from tests.conftest import _postgres_reachable, new_postgres_database
+from tests.e2e.conftest import ROOT
 from tests.e2e.topology import Topology
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -132,7 +136,6 @@ def test_two_replicas_behave_like_one_and_survive_losing_one(redis_server, datab
                 assert len(users) == 3, (racer, events)  # nothing lost
                 for later in users[1:]:  # each turn ended (listening) before the next one began
                     assert events[later - 1] == ("action", "action_listen"), (racer, events)
-        engine.dispose()
 
         # One alert per conversation, each delivered once although two workers ran.
         found = [alert for alert in alerts.list_alerts(store) if alert["sender_id"] in senders]
@@ -144,6 +147,20 @@ def test_two_replicas_behave_like_one_and_survive_losing_one(redis_server, datab
         texts = [m["text"] for m in telegram.sent("4242")]
         for alert in found:
             assert sum(f"Melding {alert['id']}:" in t for t in texts) == 1
+
+        # A scheduled job, once: two workers reach the regisseur's digest hour at the same
+        # moment; one digest is queued and sent.
+        regisseur = store.add_partner("regisseur", "Rita", "telegram", "4343")
+        for sender in senders:
+            store.link(sender, regisseur)
+        due = dict(topology.base, DIGEST_HOUR="0")
+        workers = [subprocess.Popen([sys.executable, "-m", "bot", "worker", "--once"], cwd=ROOT, env=due,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+        assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM outbox WHERE purpose = 'digest'")).scalar() == 1
+        assert len(telegram.sent("4343")) == 1
+        engine.dispose()
     finally:
         topology.stop()
         store.engine.dispose()
