@@ -198,7 +198,7 @@ def test_send_text_splits_long_texts_and_puts_the_buttons_on_the_last_part(teleg
     assert [("reply_markup" in part) for part in parts] == [False, False, True]
 
 
-def test_send_text_errors_say_whether_to_retry(telegram):
+def test_send_text_errors_say_whether_to_retry(telegram, monkeypatch):
     telegram.missing_chats.add("404404")
     with pytest.raises(ChannelError) as refused:
         asyncio.run(api.send_text("404404", "hallo"))
@@ -211,7 +211,8 @@ def test_send_text_errors_say_whether_to_retry(telegram):
     assert len(telegram.calls("sendMessage")) == 3  # one refused, two failing attempts
 
     telegram.fail_next = 0
-    telegram.hang = 11  # longer than the client's read timeout
+    monkeypatch.setenv("TELEGRAM_TIMEOUT", "1")
+    telegram.hang = 2  # longer than the client's read timeout
     with pytest.raises(ChannelError) as slow:
         asyncio.run(api.send_text(str(CHAT), "hallo", attempts=1))
     assert slow.value.retryable is True and slow.value.code == "timeout"
