@@ -240,3 +240,18 @@ def test_a_worker_that_dies_while_sending_is_replaced_and_the_resend_counted(sto
     counts = drain(store, clock)
     assert counts["sent"] == 1 and counts["reclaimed"] == 1
     assert alerts.show_alert(store, alert_id)["deliveries"][0]["attempts"] == 2
+
+
+def test_an_alert_after_the_digest_hour_is_in_the_next_days_digest(store, clock, monkeypatch):
+    monkeypatch.setenv("DIGEST_HOUR", "17")
+    sender = candidate(store, language="nl")
+    store.link(sender, partner(store, "jobcoach", "Joke"))
+    store.link(sender, partner(store, "regisseur", "Rita"))
+    clock.advance(hours=7)  # 17:00 in Amsterdam: today's digest (nothing yet)
+    asyncio.run(Worker(store, clock=clock).drain())
+    clock.advance(hours=2)  # 19:00
+    late = alerts.report(store, sender, "problem", problem_type="housing", text="lekkage", language="nl", now=clock())["id"]
+    clock.advance(hours=22)  # 17:00 the next day
+    asyncio.run(Worker(store, clock=clock).drain())
+    [digest] = [row for row in outbox(store) if row[0] == "digest"]
+    assert f"{late} " in digest[3] and "wonen" in digest[3]

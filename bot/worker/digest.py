@@ -26,12 +26,13 @@ def digest_day(key: str) -> date:
 
 
 def _day_bounds(day: date) -> "tuple[datetime, datetime]":
-    start = datetime.combine(day, time(0), tzinfo=zone())
-    return start, start + timedelta(days=1)
+    """The 24 hours before that day's digest: an alert after the hour is in the next one."""
+    end = datetime.combine(day, time(digest_hour()), tzinfo=zone())
+    return end - timedelta(days=1), end
 
 
 def digest_alerts(session, regisseur: Partner, day: date) -> List[Alert]:
-    """The day's alerts of the candidates this regisseur oversees."""
+    """The alerts since the previous digest of the candidates this regisseur oversees."""
     start, end = _day_bounds(day)
     alerts = session.execute(select(Alert).where(Alert.created_at >= start, Alert.created_at < end)
                              .order_by(Alert.id)).scalars().all()
