@@ -149,10 +149,13 @@ def test_two_replicas_behave_like_one_and_survive_losing_one(redis_server, datab
             assert sum(f"Melding {alert['id']}:" in t for t in texts) == 1
 
         # A scheduled job, once: two workers reach the regisseur's digest hour at the same
-        # moment; one digest is queued and sent.
+        # moment; one digest is queued and sent. The alerts move a day back, into the 24 hours
+        # before today's midnight digest, whatever the hour the test runs.
         regisseur = store.add_partner("regisseur", "Rita", "telegram", "4343")
         for sender in senders:
             store.link(sender, regisseur)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alerts SET created_at = created_at - interval '1 day'"))
         due = dict(topology.base, DIGEST_HOUR="0")
         workers = [subprocess.Popen([sys.executable, "-m", "bot", "worker", "--once"], cwd=ROOT, env=due,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
