@@ -1,7 +1,8 @@
 """Rasa's endpoints for this environment, chosen by environment variables only.
 
 Embedded default: SQLite tracker store in var/, in-memory lock store, no event broker.
-`DATABASE_URL` (PostgreSQL) puts Rasa's tracker store in the same database as our tables;
+`DATABASE_URL` (PostgreSQL) puts Rasa's tracker store in the same database as our tables
+(Rasa's SQL tracker store in SQLAlchemy Core: bot/deploy/tracker_store.py);
 `REDIS_URL` gives the Redis lock store that several Rasa replicas need to process one
 conversation's messages one at a time (Rasa's, with atomic tickets: bot/deploy/lock_store.py); `RABBITMQ_URL` adds Rasa's event broker for
 analytics. Passwords stay `${...}` references that Rasa resolves from the environment,
@@ -20,6 +21,7 @@ from bot import settings
 # Redis keys of our lock store, so one Redis can serve more (Rasa accepts letters and digits only).
 KEY_PREFIX = "kortelijnen"
 LOCK_STORE = "bot.deploy.lock_store.AtomicRedisLockStore"  # Rasa's Redis lock store, made atomic
+TRACKER_STORE = "bot.deploy.tracker_store.CoreSQLTrackerStore"  # Rasa's SQL tracker store, leaner
 
 
 def _secret(env: Dict[str, str], name: str, value: Optional[str]) -> Optional[str]:
@@ -33,9 +35,9 @@ def _secret(env: Dict[str, str], name: str, value: Optional[str]) -> Optional[st
 def tracker_store(env: Dict[str, str]) -> dict:
     url = env.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return {"type": "SQL", "dialect": "sqlite", "db": env.get("TRACKER_DB") or str(settings.DATA_DIR / "tracker.db")}
+        return {"type": TRACKER_STORE, "dialect": "sqlite", "db": env.get("TRACKER_DB") or str(settings.DATA_DIR / "tracker.db")}
     parts = urlsplit(url)
-    store = {"type": "SQL", "dialect": "postgresql", "url": parts.hostname or "127.0.0.1",
+    store = {"type": TRACKER_STORE, "dialect": "postgresql", "url": parts.hostname or "127.0.0.1",
              "port": parts.port or 5432, "db": parts.path.lstrip("/"), "username": unquote(parts.username or "")}
     password = _secret(env, "KL_TRACKER_PASSWORD", parts.password)
     if password:
