@@ -52,12 +52,17 @@ def _normalised(text: str) -> str:
 
 def matches(text: str) -> Dict[str, int]:
     """How many stems of each problem type occur in the text."""
+    return dict(_counts(text))
+
+
+@functools.lru_cache(maxsize=256)  # one message is looked at several times in a turn
+def _counts(text: str) -> Tuple[Tuple[str, int], ...]:
     normalised = _normalised(text)
     counts: Counter = Counter()
     for problem_type, pattern in _patterns():
         if pattern.search(normalised):
             counts[problem_type] += 1
-    return dict(counts)
+    return tuple(counts.items())
 
 
 def specific_types(text: str) -> List[str]:
