@@ -26,3 +26,22 @@ def test_an_invalid_response_fails_with_rasas_message(action, result):
         RemoteAction._validate_action_result(action, result)
     assert ours.value.message == theirs.value.message
     assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_the_loaded_model_is_frozen_out_of_garbage_collection():
+    import asyncio
+    import gc
+
+    loaded = []
+
+    async def load_agent(model_path):
+        loaded.append({"model": model_path})  # stands for the agent Rasa loads
+        return loaded[-1]
+
+    before = gc.get_freeze_count()
+    try:
+        agent = asyncio.run(rasa_cli.frozen_after_loading(load_agent)("models/korte-lijnen.tar.gz"))
+        assert agent == {"model": "models/korte-lijnen.tar.gz"}
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
