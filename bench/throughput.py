@@ -1,8 +1,8 @@
 """Throughput benchmark (`make bench`): Korte Lijnen under load, against plain Rasa.
 
 Simulated candidates do the intake with a problem report over the REST channel, in two
-phases per setup: a latency phase (10 conversations at once, each writing again a second
-after the reply, as a quick typist does) and a throughput phase (the same conversations
+phases per setup: a latency phase (10 conversations at once, each writing again about a
+second after the reply, as a quick typist does) and a throughput phase (the same conversations
 without pauses: what the machine can do). Setups:
   - one replica of the production setup (PostgreSQL tracker store and tables, Redis lock
     store, the action server, the worker),
@@ -18,6 +18,7 @@ import argparse
 import itertools
 import json
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -55,10 +56,18 @@ def post(url: str, sender: str, message: str) -> float:
 
 
 def load(urls, script, conversations: int, seconds: float, think: float) -> dict:
-    """`conversations` simulated people, each starting a new conversation when one ends."""
+    """`conversations` simulated people, each starting a new conversation when one ends.
+
+    People write independently: each starts at a random moment within the first `think`
+    seconds and pauses between half and one and a half times `think` after a reply (the
+    same seeded pauses for every setup). Fixed pauses from one start would keep all
+    conversations in step, every message arriving in the same instant as nine others.
+    """
     latencies, counter, stop = [], itertools.count(), time.monotonic() + seconds
 
     def person(index: int) -> None:
+        pauses = random.Random(index)
+        time.sleep(pauses.uniform(0, think))
         while time.monotonic() < stop:
             sender = f"bench-{uuid.uuid4().hex[:10]}"
             for turn, line in enumerate(script):
@@ -66,7 +75,7 @@ def load(urls, script, conversations: int, seconds: float, think: float) -> dict
                     return
                 latencies.append(post(urls[(index + turn) % len(urls)], sender, line))
                 next(counter)
-                time.sleep(think)
+                time.sleep(pauses.uniform(0.5 * think, 1.5 * think))
 
     started = time.monotonic()
     threads = [threading.Thread(target=person, args=(n,)) for n in range(conversations)]
