@@ -2,12 +2,13 @@
 Redis: Rasa builds it from the endpoints we write, and tickets stay unique and in order when
 replicas take them at the same moment (Rasa's own RedisLockStore hands out duplicates)."""
 
+import random
 import threading
 import uuid
 
 import pytest
 import redis
-from rasa.core.lock_store import LockStore
+from rasa.core.lock_store import LockStore, RedisLockStore
 from rasa.utils.endpoints import read_endpoint_config
 
 from bot.deploy import endpoints
@@ -103,3 +104,47 @@ def test_a_ticket_taken_while_another_replica_closes_the_lock_survives(redis_url
         assert not lock.is_locked(theirs[0])  # the waiting replica can go on
         second.cleanup(conversation, theirs[0])
         assert second.get_lock(conversation) is None
+
+
+def rasas(redis_url) -> RedisLockStore:
+    return RedisLockStore(host="127.0.0.1", port=6379, db=REDIS_DB, key_prefix="rasa")
+
+
+def test_every_change_leaves_the_lock_rasas_class_would_leave(redis_url, tmp_path):
+    """The same random operations on our store and on Rasa's (one replica, where Rasa's is
+    right) give the same tickets, expiries dropped alike, locks deleted alike."""
+    ours, theirs = replica(redis_url, tmp_path), rasas(redis_url)
+    pick = random.Random(7)
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+    for step in range(300):
+        operation = pick.choice(["issue", "issue", "expired", "update", "finish", "cleanup"])
+        number = pick.randrange(-1, 6)
+        for store in (ours, theirs):
+            if operation == "issue":
+                store.issue_ticket(conversation, 60)
+            elif operation == "expired":  # a ticket whose holder died long ago
+                store.issue_ticket(conversation, -1)
+            elif operation == "update":
+                store.update_lock(conversation)
+            elif operation == "finish":
+                store.finish_serving(conversation, number)
+            else:
+                store.cleanup(conversation, number)
+        mine, rasa = ours.get_lock(conversation), theirs.get_lock(conversation)
+        assert (mine is None) == (rasa is None), (step, operation)
+        if mine:
+            assert [t.number for t in mine.tickets] == [t.number for t in rasa.tickets], (step, operation)
+            assert mine.conversation_id == rasa.conversation_id == conversation
+
+
+def test_replicas_with_rasas_class_and_ours_share_one_lock(redis_url, tmp_path):
+    ours = replica(redis_url, tmp_path)
+    theirs = RedisLockStore(host="127.0.0.1", port=6379, db=REDIS_DB, key_prefix=endpoints.KEY_PREFIX)
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+    assert [theirs.issue_ticket(conversation), ours.issue_ticket(conversation), theirs.issue_ticket(conversation)] == [0, 1, 2]
+    assert [t.number for t in ours.get_lock(conversation).tickets] == [0, 1, 2]
+    theirs.cleanup(conversation, 0)
+    ours.cleanup(conversation, 1)
+    assert [t.number for t in theirs.get_lock(conversation).tickets] == [2]
+    ours.cleanup(conversation, 2)
+    assert theirs.get_lock(conversation) is None

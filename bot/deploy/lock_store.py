@@ -7,83 +7,91 @@ keeps only one of the two turns' events (it appends what lies beyond the number 
 already stored), and a message is lost. Closing a lock races the same way: a replica can
 delete the lock just after another one queued a ticket on it.
 
-Here every change of a lock is one Redis transaction (WATCH, MULTI, EXEC; retried when
-another replica changed the lock in between), so tickets are unique and in order, and a
-lock is deleted only when no ticket is left in it. Storage format and keys are Rasa's, so
-replicas with either class interoperate during a rolling update.
-Configured by bot/deploy/endpoints.py when REDIS_URL is set.
+Here every change of a lock is one Lua script that Redis runs atomically: tickets are
+unique and in order, and a lock is deleted only when no ticket is left in it. One round
+trip per change also matters for speed: Rasa calls the lock store synchronously on its
+event loop, twice per message. Storage format and keys are Rasa's, so replicas with either
+class interoperate during a rolling update. Ticket times come from the replica's clock, as
+in Rasa's class. Configured by bot/deploy/endpoints.py when REDIS_URL is set.
 """
 
-import json
-from typing import Callable, Optional, Text, Tuple, TypeVar
+import time
+from typing import Text
 
-from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-Result = TypeVar("Result")
-Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]]
+# Rasa's TicketLock in Lua. KEYS[1]: the lock. ARGV: conversation id, now, operation
+# (issue | expire | finish | close), then the lifetime (issue) or ticket number (finish, close).
+# The lock is {"conversation_id": ..., "tickets": [<each ticket as a JSON string>]}.
+CHANGE_LOCK = """
+local now, operation = tonumber(ARGV[2]), ARGV[3]
+local stored = redis.call('GET', KEYS[1])
+if not stored and operation ~= 'issue' then
+  return -1
+end
+local tickets = {}  -- {json, number}, without the expired ones (TicketLock drops them first)
+if stored then
+  for _, raw in ipairs(cjson.decode(stored)['tickets']) do
+    local ticket = cjson.decode(raw)
+    if ticket['expires'] >= now then
+      table.insert(tickets, {raw, ticket['number']})
+    end
+  end
+end
+local result = -1
+if operation == 'issue' then
+  result = 0
+  if #tickets > 0 then
+    result = tickets[#tickets][2] + 1
+  end
+  local expires = now + tonumber(ARGV[4])
+  table.insert(tickets, {cjson.encode({number = result, expires = expires}), result})
+elseif operation == 'finish' or operation == 'close' then
+  for index, ticket in ipairs(tickets) do
+    if ticket[2] == tonumber(ARGV[4]) then
+      table.remove(tickets, index)
+      break
+    end
+  end
+end
+if operation == 'close' and #tickets == 0 then
+  redis.call('DEL', KEYS[1])
+  return result
+end
+local encoded = {}
+for index, ticket in ipairs(tickets) do
+  encoded[index] = cjson.encode(ticket[1])
+end
+redis.call('SET', KEYS[1], '{"conversation_id": ' .. cjson.encode(ARGV[1]) ..
+  ', "tickets": [' .. table.concat(encoded, ', ') .. ']}')
+return result
+"""
 
 
 class AtomicRedisLockStore(RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         # Rasa constructs a lock store named by its module path with the endpoint only.
         super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)
+        self._change_lock = self.red.register_script(CHANGE_LOCK)  # EVALSHA, loaded on first use
 
-    def _transaction(self, conversation_id: Text, change: Change) -> Result:
-        """Applies `change` to the stored lock atomically; a lock changed to None is deleted."""
-        from redis.exceptions import WatchError
-
-        key = self.key_prefix + conversation_id
-        with self.red.pipeline() as pipe:
-            while True:
-                try:
-                    pipe.watch(key)
-                    stored = pipe.get(key)
-                    lock, result = change(TicketLock.from_dict(json.loads(stored)) if stored else None)
-                    pipe.multi()
-                    if lock is None:
-                        pipe.delete(key)
-                    else:
-                        pipe.set(key, lock.dumps())
-                    pipe.execute()
-                    return result
-                except WatchError:
-                    continue  # another replica changed this lock meanwhile: read it again
+    def _change(self, conversation_id: Text, operation: str, argument: float = 0) -> int:
+        return self._change_lock(keys=[self.key_prefix + conversation_id],
+                                 args=[conversation_id, repr(time.time()), operation, repr(argument)])
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def take(lock: Optional[TicketLock]):
-            lock = lock or self.create_lock(conversation_id)
-            return lock, lock.issue_ticket(lock_lifetime)
-
         try:
-            return self._transaction(conversation_id, take)
+            return self._change(conversation_id, "issue", lock_lifetime)
         except Exception as error:  # as Rasa's: the message fails instead of running unlocked
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     def update_lock(self, conversation_id: Text) -> None:
-        def expire(lock: Optional[TicketLock]):
-            if lock:
-                lock.remove_expired_tickets()
-            return lock, None
-
-        self._transaction(conversation_id, expire)
+        """Drops the expired tickets."""
+        self._change(conversation_id, "expire")
 
     def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        def finish(lock: Optional[TicketLock]):
-            if lock:
-                lock.remove_ticket_for(ticket_number)
-            return lock, None
-
-        self._transaction(conversation_id, finish)
+        self._change(conversation_id, "finish", ticket_number)
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Removes the ticket, and the lock with it when nobody else holds a ticket."""
-
-        def close(lock: Optional[TicketLock]):
-            if lock is None:
-                return None, None
-            lock.remove_ticket_for(ticket_number)
-            return (lock if lock.is_someone_waiting() else None), None
-
-        self._transaction(conversation_id, close)
+        self._change(conversation_id, "close", ticket_number)
