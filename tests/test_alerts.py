@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot import alerts
-from bot.store.models import OutboxMessage
+from bot.store.models import OutboxMessage, Partner
 from bot.worker import Worker
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # a Monday, 10:00 in Amsterdam
@@ -226,6 +226,33 @@ def test_two_workers_on_postgresql_deliver_each_alert_once(store, clock, capsys)
     for alert_id in ids:
         assert printed.count(f"Melding {alert_id}:") == 1
     assert {row[2] for row in outbox(store)} == {"sent"}
+
+
+def test_two_workers_queueing_one_message_at_once_add_it_once_and_neither_fails(store, clock):
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite runs one worker)")
+    import threading
+
+    from bot.alerts import outbox as queue
+
+    regisseur = partner(store, "regisseur", "Rita")
+    results = {}
+    with store.session_scope() as first:  # the first worker queues and has not committed yet
+        results["first"] = queue.enqueue(first, "digest:x:2026-11-29", "digest", clock(),
+                                         partner=first.get(Partner, regisseur))
+
+        def second_worker():
+            with store.session_scope() as second:  # waits for the first, then finds the row
+                results["second"] = queue.enqueue(second, "digest:x:2026-11-29", "digest", clock(),
+                                                  partner=second.get(Partner, regisseur))
+
+        thread = threading.Thread(target=second_worker)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive()  # blocked on the first one's row
+    thread.join(timeout=10)
+    assert results == {"first": True, "second": False}
+    assert [row[0] for row in outbox(store)] == ["digest"]
 
 
 def test_a_worker_that_dies_while_sending_is_replaced_and_the_resend_counted(store, clock):
