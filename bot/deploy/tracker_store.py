@@ -3,14 +3,15 @@
 Every turn Rasa reads the conversation's events since its last session start and, after
 the turn, counts them again and appends the new ones. Rasa 3.6 does this through ORM
 objects: with PostgreSQL about a quarter of the Rasa process's CPU per turn (`make bench`).
-The same statements as plain rows cost about half. Same table, same rows, same order, so
-replicas with either class share one database.
+The same statements as plain rows cost about half, and they run in a thread, so the event
+loop serves other conversations while the database works (Rasa's block it). Same table,
+same rows, same order, so replicas with either class share one database.
 Configured by bot/deploy/endpoints.py for both SQLite and PostgreSQL.
 """
 
-import itertools
+import asyncio
 import json
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -33,23 +34,29 @@ class CoreSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
-        events = self.SQLEvent.__table__
-        query = (sa.select(events.c.data).where(self._conversation(sender_id, fetch_events_from_all_sessions))
-                 .order_by(events.c.id))  # ids, not timestamps, keep the order
-        with self.engine.connect() as connection:
-            rows = connection.execute(query).scalars().all()
+        rows = await asyncio.to_thread(self._read, sender_id, fetch_events_from_all_sessions)
         if not self.domain or not rows:
             return None
         return DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Appends the events beyond those stored since the session start, as Rasa's does."""
         await self.stream_events(tracker)
+        await asyncio.to_thread(self._append, tracker.sender_id, list(tracker.events))
+
+    # In a thread: the event loop goes on with other conversations while the database works.
+    def _read(self, sender_id: Text, all_sessions: bool) -> List[str]:
+        events = self.SQLEvent.__table__
+        query = sa.select(events.c.data).where(self._conversation(sender_id, all_sessions)).order_by(events.c.id)
+        with self.engine.connect() as connection:  # ids, not timestamps, keep the order
+            return connection.execute(query).scalars().all()
+
+    def _append(self, sender_id: Text, tracker_events: List[Event]) -> None:
+        """Appends the events beyond those stored since the session start, as Rasa's does."""
         events = self.SQLEvent.__table__
         with self.engine.begin() as connection:
             stored = connection.execute(sa.select(sa.func.count(events.c.id))
-                                        .where(self._conversation(tracker.sender_id, False))).scalar()
-            rows = [_row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
+                                        .where(self._conversation(sender_id, False))).scalar()
+            rows = [_row(sender_id, event) for event in tracker_events[stored:]]
             if rows:
                 connection.execute(events.insert(), rows)
 
