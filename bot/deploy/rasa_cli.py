@@ -1,4 +1,4 @@
-"""`python -m bot.deploy.rasa_cli run ...`: the `rasa` command with three adjustments.
+"""`python -m bot.deploy.rasa_cli run ...`: the `rasa` command with four adjustments.
 
 1. Our structured logs. Rasa installs coloredlogs on the root logger after parsing its
    arguments, and coloredlogs removes any other handler writing to stderr, so neither a
@@ -13,6 +13,7 @@
 3. The loaded model frozen out of garbage collection. Its millions of objects live as long
    as the process; without `gc.freeze()` every full collection walks them all, a pause of
    several hundred milliseconds in whichever turn triggers it (p99 in `make bench`).
+4. Calls to the action server over connections kept open (bot/deploy/kept_sessions.py).
 """
 
 import functools
@@ -25,6 +26,7 @@ import rasa.utils.io
 from rasa.core.actions.action import RemoteAction
 
 from bot import logging_config
+from bot.deploy import kept_sessions
 
 
 def structured_logging(loglevel: Optional[Union[int, str]] = None) -> None:
@@ -76,6 +78,7 @@ def main() -> None:
     rasa.utils.io.configure_colored_logging = structured_logging
     RemoteAction._validate_action_result = validate_action_result
     rasa.core.run.load_agent_on_start = frozen_after_loading(rasa.core.run.load_agent_on_start)
+    kept_sessions.install()
     rasa_main()
 
 
