@@ -55,7 +55,7 @@ def matches(text: str) -> Dict[str, int]:
     return dict(_counts(text))
 
 
-@functools.lru_cache(maxsize=256)  # one message is looked at several times in a turn
+@functools.lru_cache(maxsize=16)  # a message is looked at several times in its turn; few kept
 def _counts(text: str) -> Tuple[Tuple[str, int], ...]:
     normalised = _normalised(text)
     counts: Counter = Counter()
