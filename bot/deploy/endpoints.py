@@ -4,8 +4,8 @@ Embedded default: SQLite tracker store in var/, in-memory lock store, no event b
 `DATABASE_URL` (PostgreSQL) puts Rasa's tracker store in the same database as our tables
 (Rasa's SQL tracker store in SQLAlchemy Core: bot/deploy/tracker_store.py);
 `REDIS_URL` gives the Redis lock store that several Rasa replicas need to process one
-conversation's messages one at a time (Rasa's, with atomic tickets: bot/deploy/lock_store.py); `RABBITMQ_URL` adds Rasa's event broker for
-analytics. Passwords stay `${...}` references that Rasa resolves from the environment,
+conversation's messages one at a time (Rasa's, with atomic tickets: bot/deploy/lock_store.py);
+`RABBITMQ_URL` adds Rasa's event broker for analytics. Passwords stay `${...}` references that Rasa resolves from the environment,
 so the written file holds no secret.
 """
 

@@ -10,7 +10,6 @@ Failures raise ChannelError (retryable for 5xx, timeouts and rate limits). Free 
 import asyncio
 import logging
 import mimetypes
-import os
 import weakref
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -43,18 +42,13 @@ def configured() -> TelegramConfig:
     return config
 
 
-def read_timeout() -> float:
-    """Seconds to wait for Telegram's answer (TELEGRAM_TIMEOUT, default 10)."""
-    return float(os.environ.get("TELEGRAM_TIMEOUT", "10"))
-
-
 def bot(config: Optional[TelegramConfig] = None) -> Bot:
     config = config or configured()
     per_loop = _bots.setdefault(asyncio.get_running_loop(), {})
     if config not in per_loop:
         per_loop[config] = Bot(
             config.token, base_url=config.base_url, base_file_url=config.base_file_url,
-            request=HTTPXRequest(connection_pool_size=32, read_timeout=read_timeout()))
+            request=HTTPXRequest(connection_pool_size=32, read_timeout=config.timeout))
     return per_loop[config]
 
 

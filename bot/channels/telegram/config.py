@@ -17,6 +17,7 @@ class TelegramConfig:
     secret: Optional[str]
     api_url: str  # the Bot API server's root: real, a local Bot API server, or a test fake
     public_base_url: Optional[str]
+    timeout: float = 10.0  # seconds to wait for the Bot API's answer
 
     @property
     def base_url(self) -> str:
@@ -37,4 +38,5 @@ def from_env() -> Optional[TelegramConfig]:
         secret=os.environ.get("TELEGRAM_SECRET_TOKEN", "").strip() or None,
         api_url=os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").strip().rstrip("/"),
         public_base_url=os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None,
+        timeout=float(os.environ.get("TELEGRAM_TIMEOUT", "10")),
     )
