@@ -154,6 +154,8 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds (0 = skip)")
     parser.add_argument("--errors", action="store_true", help="list the held-out examples it got wrong")
     parser.add_argument("--config", default=str(ROOT / "config.yml"), help="pipeline to measure")
+    parser.add_argument("--model", help="measure this trained model on the held-out sets, without training or "
+                        "cross-validation (the problem-word lists are read at run time: their changes show)")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     configure_structlog(logging.WARNING)  # Rasa's debug log would print every test message
@@ -162,7 +164,7 @@ def main() -> int:
     heldout = load_examples(ROOT / "tests" / "nlu" / "heldout")
     result = {"training_examples": len(training), "heldout_examples": len(heldout)}
     with tempfile.TemporaryDirectory() as tmp:
-        if args.folds > 1:
+        if args.folds > 1 and not args.model:
             predictions: List = [None] * len(training)
             for number, fold in enumerate(folds(training, args.folds)):
                 test_indexes = set(fold)
@@ -175,9 +177,11 @@ def main() -> int:
             result["cross_validation"] = score(training, predictions)
             print_table(f"Cross-validation ({args.folds} folds over the training data)",
                         result["cross_validation"])
-        workdir = Path(tmp) / "full"
-        workdir.mkdir()
-        model = train(training, workdir, args.config)
+        model = args.model
+        if not model:
+            workdir = Path(tmp) / "full"
+            workdir.mkdir()
+            model = train(training, workdir, args.config)
         predictions = asyncio.run(predict(model, heldout))
         result["heldout"] = score(heldout, predictions)
         if args.errors:
