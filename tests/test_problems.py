@@ -33,6 +33,17 @@ def test_latin_stems_start_at_a_word():
     assert "transport" in problems.matches("the bus did not come")
 
 
+def test_a_stem_marked_whole_word_is_not_part_of_a_longer_word():
+    assert "transport" in problems.matches("sorry i will be late")
+    assert "transport" not in problems.matches("ok see you later")
+
+
+@pytest.mark.parametrize("text", ["i don't want to live anymore", "i dont want to live anymore",
+                                  "i don’t want to live anymore"])
+def test_apostrophes_may_be_left_out(text):
+    assert problems.mentions_safety(text)
+
+
 @pytest.mark.parametrize("variant,plain", [
     ("أنا", "انا"), ("إبني", "ابنی"), ("مـريـض", "مریض"), ("مَرِيضٌ", "مریض"), ("مدرسة", "مدرسه"),
     ("كتاب", "کتاب"), ("٣", "3"), ("Ziek", "ziek"),

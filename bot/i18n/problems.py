@@ -14,15 +14,19 @@ from bot.i18n import catalog
 from bot.i18n.normalise import normalise_word
 from bot.vocabulary import LANGUAGES, PROBLEM_TYPES
 
+_APOSTROPHES = re.compile("['\u2019\u02bc`]")
 _LATIN = re.compile(r"^[a-z0-9 '\-çğışöüéèëïäàâêîôû]+$")
 
 
 def _pattern(stem: str) -> "re.Pattern":
-    stem = " ".join(normalise_word(part) for part in str(stem).split())
+    whole_word = str(stem).endswith("$")  # "late$": "late", not "later"
+    stem = _normalised(str(stem).rstrip("$"))
     # Latin stems start at a word boundary ("bus" is not in "business");
     # Arabic-script and Ge'ez words take prefixes, so there any position counts.
-    prefix = r"(?<![a-z])" if _LATIN.match(stem) else ""
-    return re.compile(prefix + re.escape(stem))
+    latin = bool(_LATIN.match(stem))
+    prefix = r"(?<![a-z])" if latin else ""
+    suffix = r"(?![a-z])" if latin and whole_word else ""
+    return re.compile(prefix + re.escape(stem) + suffix)
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,7 +51,8 @@ def asks_to_park(text: str) -> bool:
 
 
 def _normalised(text: str) -> str:
-    return " ".join(normalise_word(word) for word in text.split())
+    # On phones people leave apostrophes out ("dont", "cant"); so do word lists and text here.
+    return " ".join(normalise_word(word) for word in _APOSTROPHES.sub("", text).split())
 
 
 def matches(text: str) -> Dict[str, int]:
