@@ -32,11 +32,11 @@ def test_answers_carry_no_problem_type():
     assert parse("ik ga met de trein", "inform", entities=[tagged]) == ("inform", [])
 
 
-def test_safety_words_turn_an_unsure_parse_into_a_report():
+def test_safety_words_always_make_a_report():
     assert parse("ik wil dood", "nlu_fallback", 0.3) == ("report_problem", ["safety"])
     assert parse("i want to die", "request_human", 0.6) == ("report_problem", ["safety"])
-    # ...but a confident answer about the past stays an answer.
-    assert parse("ik had een ongeluk in 2015 maar nu gaat het goed", "inform", 0.99) == ("inform", [])
+    # The model is near 1.0 sure of "answers" like this one; a jobcoach reads it anyway.
+    assert parse("mijn man slaat mij, ik ben bang", "inform", 1.0) == ("report_problem", ["safety"])
 
 
 def test_tokens_are_normalised_but_keep_their_place():
