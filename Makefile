@@ -55,7 +55,7 @@ test-fast: $(INSTALLED) ## Unit tests only (no model, no servers)
 	$(PY) -m pytest -q -m "not e2e"
 
 test: $(MODEL) validate test-stories ## Every test: data validation, test stories, unit and end-to-end tests
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=10
 
 bench: $(MODEL) ## Throughput: our assistant (one and two replicas) against plain Rasa, 10 conversations
 	$(PY) bench/throughput.py
