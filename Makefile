@@ -54,9 +54,10 @@ test-stories: $(MODEL) ## Run the test stories with rasa test
 test-fast: $(INSTALLED) ## Unit tests only (no model, no servers)
 	$(PY) -m pytest -q -m "not e2e"
 
-# The unit tests need no model: they run while it trains (on two cores that saves minutes).
-test: validate ## Every test: data validation, unit tests, test stories and end-to-end tests
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-fast test-with-model
+# Data validation and the unit tests need no model: they run while it trains (on two cores
+# that saves minutes). Each job's output is printed in one piece when it ends.
+test: $(INSTALLED) ## Every test: data validation, unit tests, test stories and end-to-end tests
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-with-model validate test-fast
 
 test-with-model: $(MODEL) test-stories ## The tests that need the trained model: test stories, end-to-end tests
 	$(PY) -m pytest -q -m e2e --durations=10

@@ -15,7 +15,7 @@ from bot.i18n.normalise import normalise_word
 from bot.vocabulary import LANGUAGES, PROBLEM_TYPES
 
 _APOSTROPHES = re.compile("['\u2019\u02bc`]")
-_LATIN = re.compile(r"^[a-z0-9 '\-çğışöüéèëïäàâêîôû]+$")
+_LATIN = re.compile(r"^[a-z0-9 \-çğışöüéèëïäàâêîôû]+$")
 
 
 def _pattern(stem: str) -> "re.Pattern":
