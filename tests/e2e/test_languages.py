@@ -8,7 +8,6 @@ import json
 import uuid
 
 import pytest
-import yaml
 
 from bot.i18n import problems
 from bot.i18n.bidi import FSI, PDI, RLM
@@ -16,6 +15,7 @@ from bot.i18n.render import render
 from bot.intake import questions
 from bot.vocabulary import LANGUAGES
 from tests.e2e.conftest import ROOT
+from tests.test_nlu_data import examples
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +27,8 @@ def sample_answers(language):
     understood is bench/nlu.py's job (an answer taken for a report rightly starts the
     problem questions instead of the next intake question).
     """
-    data = yaml.safe_load((ROOT / "data" / "nlu" / f"{language}.yml").read_text())
-    block = next(item["examples"] for item in data["nlu"] if item["intent"] == "inform")
-    answers = [line[2:].strip() for line in block.splitlines() if line.startswith("- ")]
-    return [answer for answer in answers if not problems.matches(answer)]
+    path = ROOT / "data" / "nlu" / f"{language}.yml"
+    return [text for intent, text in examples(path) if intent == "inform" and not problems.matches(text)]
 
 
 def plain(text):
