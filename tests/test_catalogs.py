@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bot.i18n import catalog
-from bot.vocabulary import LANGUAGES, SOURCE_LANGUAGE
+from bot.vocabulary import LANGUAGES, PROBLEM_TYPES, SOURCE_LANGUAGE
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TRANSLATED = [language for language in LANGUAGES
@@ -62,3 +62,13 @@ def test_yaml_did_not_turn_words_into_booleans(language):
     loaded = catalog.load(language)
     assert all(isinstance(key, str) and isinstance(value, str) for key, value in loaded["terms"].items())
     assert all(isinstance(word, str) for words in loaded["keywords"].values() for word in words)
+    word_lists = list((loaded.get("problem_words") or {}).values())
+    word_lists += [loaded.get("park_words") or [], loaded.get("trouble_words") or []]
+    assert all(isinstance(word, str) for words in word_lists for word in words)
+
+
+@pytest.mark.parametrize("language", [SOURCE_LANGUAGE] + TRANSLATED)
+def test_every_language_has_its_problem_word_lists(language):
+    loaded = catalog.load(language)
+    assert loaded.get("trouble_words"), "no trouble words: reports the model files as answers are lost"
+    assert set(loaded.get("problem_words") or {}) == set(PROBLEM_TYPES)

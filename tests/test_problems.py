@@ -47,6 +47,34 @@ def test_apostrophes_may_be_left_out(text):
 @pytest.mark.parametrize("variant,plain", [
     ("أنا", "انا"), ("إبني", "ابنی"), ("مـريـض", "مریض"), ("مَرِيضٌ", "مریض"), ("مدرسة", "مدرسه"),
     ("كتاب", "کتاب"), ("٣", "3"), ("Ziek", "ziek"),
+    ("ابنى", "ابنی"), ("ابني", "ابنی"),  # Egyptian alef maqsura and yeh end up as one letter
 ])
 def test_normalisation(variant, plain):
     assert normalise_word(variant) == plain
+
+
+@pytest.mark.parametrize("text", [
+    "mijn fiets is kapot", "mijn moeder is overleden", "de baas schreeuwt steeds",
+    "i will be late today", "my benefit was not paid this month", "the landlord wants to evict us",
+])
+def test_trouble_words_tell_something_went_wrong(text):
+    assert problems.mentions_trouble(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ik ga met de fiets", "ik werk in een ziekenhuis", "mijn vrouw past op de kinderen",
+    "i worked as a painter", "see you later", "my boss is nice",
+])
+def test_subjects_alone_are_no_trouble(text):
+    assert not problems.mentions_trouble(text)
+
+
+def test_a_letter_outside_a_to_z_is_no_word_boundary():
+    # Turkish letters belong to the word: "sorunlarım" (my problems) is not the whole word "sorunlar".
+    assert not problems._pattern("sorunlar$").search("sorunlarım")
+    assert problems._pattern("sorunlar$").search("sorunlar var")
+    assert not problems._pattern("bus").search("çbus")
+
+
+def test_the_persian_half_space_counts_as_a_space():
+    assert problems._normalised("نمی\u200cتوانم بیایم") == problems._normalised("نمی توانم بیایم")

@@ -24,6 +24,8 @@ def test_mid_intake_a_report_needs_the_word_lists_too():
     motivation = questions.BY_SLOT["motivation"]
     assert signal_of(report("by doing it, in a team"), motivation) is None  # the model alone: an answer
     assert signal_of(report("ik kan morgen niet komen, mijn zoon is ziek"), motivation).problem_type == "childcare"
+    # A trouble word counts without a subject word too ("urgent").
+    assert signal_of(report("het is dringend, ik moet iets vertellen"), motivation) is not None
 
 
 def test_mid_intake_the_questions_own_subject_is_an_answer():

@@ -61,7 +61,7 @@ def _reports_while_answering(message: Message, signal: Signal, question: Questio
     too, and not the very subject the question asks about. Safety always counts."""
     if signal.problem_type == "safety":
         return True
-    if not problems.matches(message.text):
+    if not (problems.matches(message.text) or problems.mentions_trouble(message.text)):
         return False
     if question.follow_up_of:  # "what would help?" invites talk of hindrances
         return False

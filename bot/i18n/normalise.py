@@ -12,7 +12,7 @@ _ARABIC_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed
 _TATWEEL = "\u0640"
 _TRANSLATE = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",  # alef with hamza or madda -> bare alef
-    "ى": "ي",  # alef maqsura -> yeh
+    "ى": "ی",  # alef maqsura -> yeh (the Persian form below: translate() maps once)
     "ي": "ی", "ك": "ک",  # Arabic yeh/kaf -> Persian forms (one form for both languages)
     "ة": "ه",  # teh marbuta -> heh
     "ؤ": "و", "ئ": "ی",

@@ -15,6 +15,7 @@ from bot.i18n.normalise import normalise_word
 from bot.vocabulary import LANGUAGES, PROBLEM_TYPES
 
 _APOSTROPHES = re.compile("['\u2019\u02bc`]")
+_HALF_SPACE = "\u200c"  # Persian zero-width non-joiner: "نمی‌توانم" is typed as "نمی توانم" too
 _LATIN = re.compile(r"^[a-z0-9 \-çğışöüéèëïäàâêîôû]+$")
 
 
@@ -24,8 +25,9 @@ def _pattern(stem: str) -> "re.Pattern":
     # Latin stems start at a word boundary ("bus" is not in "business");
     # Arabic-script and Ge'ez words take prefixes, so there any position counts.
     latin = bool(_LATIN.match(stem))
-    prefix = r"(?<![a-z])" if latin else ""
-    suffix = r"(?![a-z])" if latin and whole_word else ""
+    # Any letter counts for the boundary: "sorunlar$" must not match "sorunlarım".
+    prefix = r"(?<![^\W\d_])" if latin else ""
+    suffix = r"(?![^\W\d_])" if latin and whole_word else ""
     return re.compile(prefix + re.escape(stem) + suffix)
 
 
@@ -38,10 +40,18 @@ def _patterns() -> Tuple[Tuple[str, "re.Pattern"], ...]:
     return tuple(patterns)
 
 
+def _phrase_patterns(key: str) -> Tuple["re.Pattern", ...]:
+    return tuple(_pattern(phrase) for language in LANGUAGES for phrase in catalog.load(language).get(key) or [])
+
+
 @functools.lru_cache(maxsize=1)
 def _park_patterns() -> Tuple["re.Pattern", ...]:
-    return tuple(_pattern(phrase) for language in LANGUAGES
-                 for phrase in catalog.load(language).get("park_words") or [])
+    return _phrase_patterns("park_words")
+
+
+@functools.lru_cache(maxsize=1)
+def _trouble_patterns() -> Tuple["re.Pattern", ...]:
+    return _phrase_patterns("trouble_words")
 
 
 def asks_to_park(text: str) -> bool:
@@ -50,9 +60,20 @@ def asks_to_park(text: str) -> bool:
     return any(pattern.search(normalised) for pattern in _park_patterns())
 
 
+def mentions_trouble(text: str) -> bool:
+    """Whether the text says something went wrong (died, fever, broken, not paid, shouts at me).
+
+    The problem words name a subject, and answers name subjects too ("I go by bus", "my wife
+    helps"); trouble words tell that the subject has become a problem.
+    """
+    normalised = _normalised(text)
+    return any(pattern.search(normalised) for pattern in _trouble_patterns())
+
+
 def _normalised(text: str) -> str:
     # On phones people leave apostrophes out ("dont", "cant"); so do word lists and text here.
-    return " ".join(normalise_word(word) for word in _APOSTROPHES.sub("", text).split())
+    text = _APOSTROPHES.sub("", text).replace(_HALF_SPACE, " ")
+    return " ".join(normalise_word(word) for word in text.split())
 
 
 def matches(text: str) -> Dict[str, int]:

@@ -24,19 +24,26 @@ REPORT = "report_problem"
 # Below this confidence an "answer" naming a kind of problem (a sick child, a stolen bike)
 # is treated as a report too.
 UNSURE_ANSWER = 0.6
-# Parses that a sentence naming a problem overrides: the model files some reports as small
-# talk ("ana mrid w 3andi 7arara" as dont_know), hears only "I want a person" in "there is
-# a problem, call me", or is unsure (nlu_fallback). Not an answer, and not a greeting or a
-# stop: "hello my sister" names family out of politeness, and stop has its own words.
-NOT_OVERRIDABLE = {"inform", REPORT, "greet", "stop"}
+# Parses that only the model's doubt lets a subject word turn into a report: "I have to
+# ask my wife" stays dont_know, "God be with you, brother" stays goodbye.
+UNSURE = {"nlu_fallback"}
+# Stop has its own words and its own way to a person; only safety words override it.
+STOP = "stop"
 MIN_WORDS = 3
 
 
 def _safety_net(message: Message) -> None:
     """The word lists turn a parse that missed a problem into a report.
 
-    Missing a problem is the worst error this assistant can make: a message that names a
-    kind of problem becomes a report unless the model is sure it is something else.
+    Missing a problem is the worst error this assistant can make. DIET is near 1.0 sure of
+    nearly everything, also when it files "my mother passed away" as an answer, so its
+    confidence cannot be the judge. The word lists decide instead:
+    - safety words (an accident, violence, self-harm) always make a report: a false alarm
+      costs a phone call, a missed one can cost a life;
+    - trouble words ("died", "fever", "not paid", "shouts at me") make a report of any
+      sentence of a few words that is not a stop;
+    - subject words alone ("bus", "my wife") only where the model is unsure, because
+      answers and small talk name them too.
     """
     intent = message.get(INTENT) or {}
     name, confidence = intent.get("name"), intent.get("confidence", 0.0)
@@ -44,15 +51,12 @@ def _safety_net(message: Message) -> None:
     if name == REPORT:
         return
     if problems.mentions_safety(text):
-        # An accident, violence or self-harm is always reported, however sure the model is
-        # that this is an answer: a false alarm costs a phone call, a missed one can cost a
-        # life. (DIET is near 1.0 sure of nearly everything, so a threshold would not help.)
         missed = True
+    elif name == STOP or len(text.split()) < MIN_WORDS:
+        missed = False
     else:
-        named = problems.specific_types(text)
-        long_enough = len(text.split()) >= MIN_WORDS
-        missed = bool(named) and long_enough and (
-            name not in NOT_OVERRIDABLE or (name == "inform" and confidence < UNSURE_ANSWER))
+        unsure = name in UNSURE or (name == "inform" and confidence < UNSURE_ANSWER)
+        missed = problems.mentions_trouble(text) or (unsure and bool(problems.specific_types(text)))
     if missed:
         message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
 
