@@ -156,12 +156,14 @@ def main() -> int:
     parser.add_argument("--config", default=str(ROOT / "config.yml"), help="pipeline to measure")
     parser.add_argument("--model", help="measure this trained model on the held-out sets, without training or "
                         "cross-validation (the problem-word lists are read at run time: their changes show)")
+    parser.add_argument("--heldout", default=str(ROOT / "tests" / "nlu" / "heldout"),
+                        help="folder of held-out sets, one <lang>.yml each")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     configure_structlog(logging.WARNING)  # Rasa's debug log would print every test message
     started = time.monotonic()
     training = load_examples(ROOT / "data" / "nlu")
-    heldout = load_examples(ROOT / "tests" / "nlu" / "heldout")
+    heldout = load_examples(Path(args.heldout))
     result = {"training_examples": len(training), "heldout_examples": len(heldout)}
     with tempfile.TemporaryDirectory() as tmp:
         if args.folds > 1 and not args.model:
@@ -186,7 +188,7 @@ def main() -> int:
         result["heldout"] = score(heldout, predictions)
         if args.errors:
             print_errors(heldout, predictions)
-        print_table("Held-out test sets (tests/nlu/heldout, never trained on)", result["heldout"])
+        print_table(f"Held-out test sets ({args.heldout}, never trained on)", result["heldout"])
     result["seconds"] = round(time.monotonic() - started)
     print(json.dumps(result, ensure_ascii=False))
     return 0
