@@ -71,3 +71,13 @@ def test_subject_words_alone_turn_only_an_unsure_parse_into_a_report():
     assert parse("ik moet het aan mijn vrouw vragen", "dont_know")[0] == "dont_know"
     assert parse("hallo mijn zus, hoe gaat het", "greet")[0] == "greet"  # politeness, not a report
     assert parse("mijn fiets en mijn kinderen", "nlu_fallback", 0.3)[0] == "report_problem"
+
+
+def test_a_change_to_the_normalisation_retrains_the_model(tmp_path, monkeypatch):
+    from bot.i18n import normalise
+    config = NormalisingTokenizer.get_default_config()
+    before = NormalisingTokenizer.fingerprint_addon(config)
+    changed = tmp_path / "normalise.py"
+    changed.write_text(open(normalise.__file__, encoding="utf-8").read() + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(normalise, "__file__", str(changed))
+    assert NormalisingTokenizer.fingerprint_addon(config) != before
