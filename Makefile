@@ -16,10 +16,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run serve chat test test-fast test-with-model validate test-stories bench bench-nlu bench-alerts bench-status bench-webhooks lock clean
+.PHONY: help install train run serve chat test test-fast test-with-model test-e2e validate test-stories bench bench-nlu bench-alerts bench-status bench-webhooks lock clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 install: $(INSTALLED) ## Create .venv and install the pinned dependencies (only when missing)
 
@@ -54,12 +54,15 @@ test-stories: $(MODEL) ## Run the test stories with rasa test
 test-fast: $(INSTALLED) ## Unit tests only (no model, no servers)
 	$(PY) -m pytest -q -m "not e2e"
 
-# Data validation and the unit tests need no model: they run while it trains (on two cores
-# that saves minutes). Each job's output is printed in one piece when it ends.
+# Data validation and the unit tests need no model: they run while it trains, and the two
+# suites that need it run side by side (on two cores that saves minutes). Each job's output
+# is printed in one piece when it ends.
 test: $(INSTALLED) ## Every test: data validation, unit tests, test stories and end-to-end tests
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-with-model validate test-fast
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e test-stories validate test-fast
 
-test-with-model: $(MODEL) test-stories ## The tests that need the trained model: test stories, end-to-end tests
+test-with-model: test-stories test-e2e ## The tests that need the trained model: test stories, end-to-end tests
+
+test-e2e: $(MODEL) ## End-to-end tests: real Rasa and action servers, channels, replicas
 	$(PY) -m pytest -q -m e2e --durations=10
 
 bench: $(MODEL) ## Throughput: our assistant (one and two replicas) against plain Rasa, 10 conversations
