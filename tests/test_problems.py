@@ -80,3 +80,14 @@ def test_a_letter_outside_a_to_z_is_no_word_boundary():
 
 def test_the_persian_half_space_counts_as_a_space():
     assert problems._normalised("نمی\u200cتوانم بیایم") == problems._normalised("نمی توانم بیایم")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("er lekt water in de kamer van de kinderen", "housing"),  # what went wrong, not whom it is about
+    ("de verwarming doet het niet en de baby heeft het koud", "housing"),
+    ("mijn vrouw is ziek", "health"),
+    ("mijn zoon is ziek", "childcare"),  # a sick child keeps the parent at home
+    ("de bus kwam niet", "transport"),  # trouble of no kind: the subject tells
+])
+def test_trouble_words_tell_the_kind_before_the_subject(text, expected):
+    assert problems.classify(text) == expected

@@ -15,6 +15,8 @@ from bot.i18n.normalise import normalise_word
 from bot.vocabulary import LANGUAGES, PROBLEM_TYPES
 
 _APOSTROPHES = re.compile("['\u2019\u02bc`]")
+# A sick child keeps the parent at home: childcare is the help needed.
+SICK_CHILD = "childcare"
 _HALF_SPACE = "\u200c"  # Persian zero-width non-joiner: "نمی‌توانم" is typed as "نمی توانم" too
 _LATIN = re.compile(r"^[a-z0-9 \-çğışöüéèëïäàâêîôû]+$")
 
@@ -31,43 +33,26 @@ def _pattern(stem: str) -> "re.Pattern":
     return re.compile(prefix + re.escape(stem) + suffix)
 
 
-@functools.lru_cache(maxsize=1)
-def _patterns() -> Tuple[Tuple[str, "re.Pattern"], ...]:
+@functools.lru_cache(maxsize=2)
+def _patterns(key: str) -> Tuple[Tuple[str, "re.Pattern"], ...]:
+    """The (problem type, pattern) pairs of one word list of every language."""
     patterns = []
     for language in LANGUAGES:
-        for problem_type, stems in (catalog.load(language).get("problem_words") or {}).items():
+        for problem_type, stems in (catalog.load(language).get(key) or {}).items():
             patterns += [(problem_type, _pattern(stem)) for stem in stems]
     return tuple(patterns)
 
 
-def _phrase_patterns(key: str) -> Tuple["re.Pattern", ...]:
-    return tuple(_pattern(phrase) for language in LANGUAGES for phrase in catalog.load(language).get(key) or [])
-
-
 @functools.lru_cache(maxsize=1)
 def _park_patterns() -> Tuple["re.Pattern", ...]:
-    return _phrase_patterns("park_words")
-
-
-@functools.lru_cache(maxsize=1)
-def _trouble_patterns() -> Tuple["re.Pattern", ...]:
-    return _phrase_patterns("trouble_words")
+    return tuple(_pattern(phrase) for language in LANGUAGES
+                 for phrase in catalog.load(language).get("park_words") or [])
 
 
 def asks_to_park(text: str) -> bool:
     """Whether the candidate asks to stop working or learning for a while (parkeren)."""
     normalised = _normalised(text)
     return any(pattern.search(normalised) for pattern in _park_patterns())
-
-
-def mentions_trouble(text: str) -> bool:
-    """Whether the text says something went wrong (died, fever, broken, not paid, shouts at me).
-
-    The problem words name a subject, and answers name subjects too ("I go by bus", "my wife
-    helps"); trouble words tell that the subject has become a problem.
-    """
-    normalised = _normalised(text)
-    return any(pattern.search(normalised) for pattern in _trouble_patterns())
 
 
 def _normalised(text: str) -> str:
@@ -77,22 +62,29 @@ def _normalised(text: str) -> str:
 
 
 def matches(text: str) -> Dict[str, int]:
-    """How many stems of each problem type occur in the text."""
-    return dict(_counts(text))
+    """How many subject words (problem_words) of each problem type occur in the text."""
+    return dict(_counts(text, "problem_words"))
 
 
-@functools.lru_cache(maxsize=16)  # a message is looked at several times in its turn; few kept
-def _counts(text: str) -> Tuple[Tuple[str, int], ...]:
+def troubles(text: str) -> Dict[str, int]:
+    """How many trouble words of each type occur: they tell that something went wrong
+    (died, fever, broken, not paid, shouts at me), where subject words ("bus", "my wife")
+    occur in plain answers too. Type `other` holds trouble of no particular kind."""
+    return dict(_counts(text, "trouble_words"))
+
+
+@functools.lru_cache(maxsize=32)  # a message is looked at several times in its turn; few kept
+def _counts(text: str, key: str) -> Tuple[Tuple[str, int], ...]:
     normalised = _normalised(text)
     counts: Counter = Counter()
-    for problem_type, pattern in _patterns():
+    for problem_type, pattern in _patterns(key):
         if pattern.search(normalised):
             counts[problem_type] += 1
     return tuple(counts.items())
 
 
 def specific_types(text: str) -> List[str]:
-    """The problem types (other than 'other') whose words occur in the text."""
+    """The problem types (other than 'other') whose subject words occur in the text."""
     return [problem_type for problem_type in matches(text) if problem_type != "other"]
 
 
@@ -100,20 +92,23 @@ def mentions_safety(text: str) -> bool:
     return bool(matches(text).get("safety"))
 
 
+def mentions_trouble(text: str) -> bool:
+    return bool(troubles(text))
+
+
 def classify(text: str, model_guess: Optional[str] = None) -> str:
-    """The problem type: safety if any safety word occurs, else the model's guess, else the lexicon's."""
-    counts = matches(text)
-    if counts.get("safety"):
+    """The problem type: safety if any safety word occurs, else the model's guess, else the
+    word lists': what went wrong (trouble words) before what it is about (subject words)."""
+    subjects, trouble = matches(text), troubles(text)
+    if subjects.get("safety"):
         return "safety"
-    if model_guess == "health" and counts.get("childcare"):
-        return "childcare"  # a sick child keeps the parent at home: childcare is the help needed
+    if model_guess == "health" and subjects.get("childcare"):
+        return SICK_CHILD
     if model_guess in PROBLEM_TYPES:
         return model_guess
-    specific: List[Tuple[int, str]] = [
-        (count, problem_type) for problem_type, count in counts.items() if problem_type != "other"
-    ]
-    if specific:
-        # Ties go to the type listed first in the vocabulary (childcare before health:
-        # "my son is sick" keeps a parent at home).
-        return max(specific, key=lambda item: (item[0], -PROBLEM_TYPES.index(item[1])))[1]
-    return "other"
+    named = [t for t in PROBLEM_TYPES if t not in ("safety", "other") and (trouble.get(t) or subjects.get(t))]
+    if not named:
+        return "other"
+    # Ties go to the type listed first in the vocabulary.
+    best = max(named, key=lambda t: (trouble.get(t, 0), subjects.get(t, 0), -PROBLEM_TYPES.index(t)))
+    return SICK_CHILD if best == "health" and subjects.get("childcare") else best
