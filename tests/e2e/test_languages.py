@@ -28,7 +28,8 @@ def sample_answers(language):
     problem questions instead of the next intake question).
     """
     path = ROOT / "data" / "nlu" / f"{language}.yml"
-    return [text for intent, text in examples(path) if intent == "inform" and not problems.matches(text)]
+    return [text for intent, text in examples(path)
+            if intent == "inform" and not problems.matches(text) and not problems.mentions_trouble(text)]
 
 
 def plain(text):
