@@ -1,8 +1,10 @@
-"""Which kind of problem a message is about, from the per-language word lists.
+"""Whether and which kind of problem a message names, from the per-language word lists.
 
-The NLU model decides that a message reports a problem and usually which kind; this
-lexicon fills in the kind where the model found none, and always wins for `safety`:
-an accident, violence or self-harm must never be filed as something milder.
+Each catalog holds, per problem type, `problem_words` (the subject: bus, my wife, house;
+`safety` holds accidents, violence and self-harm) and `trouble_words` (what went wrong:
+died, fever, broken, not paid). The NLU pipeline (bot/nlu/problem_type.py) uses them to
+catch reports the model missed; the type they give always wins for `safety`: an accident,
+violence or self-harm must never be filed as something milder.
 """
 
 import functools
@@ -88,8 +90,8 @@ def troubles(text: str) -> Dict[str, int]:
 def _counts(text: str, key: str) -> Tuple[Tuple[str, int], ...]:
     normalised = _normalised(text)
     counts: Counter = Counter()
-    for problem_type, pattern in _patterns(key):
-        if pattern.search(normalised):
+    for problem_type, stem in _patterns(key):
+        if stem.search(normalised):
             counts[problem_type] += 1
     return tuple(counts.items())
 
