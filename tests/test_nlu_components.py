@@ -61,6 +61,8 @@ def test_trouble_words_make_a_report_of_a_sure_answer_or_small_talk():
     assert parse("mijn moeder is gisteren overleden", "inform", 1.0) == ("report_problem", ["family"])
     assert parse("hallo, ik ben ziek vandaag", "greet") == ("report_problem", ["health"])
     assert parse("weet niet, de bus kwam niet", "dont_know") == ("report_problem", ["transport"])
+    for intent in ("dont_know", "goodbye", "change_language", "nlu_fallback"):
+        assert parse("ana mareed w rasi byewja3ni", intent)[0] == "report_problem", intent
     # A stop keeps its own way to the jobcoach; a word or two is too short to tell.
     assert parse("ik stop ermee, ik ben ziek", "stop")[0] == "stop"
     assert parse("ziek", "dont_know")[0] == "dont_know"
