@@ -108,3 +108,11 @@ def test_everyday_words_of_this_work_raise_no_safety_alarm(text):
 ])
 def test_safety_words_are_found_in_their_usual_wording(text):
     assert problems.mentions_safety(text)
+
+
+def test_prepare_compiles_every_list_before_the_first_message():
+    problems._patterns.cache_clear()
+    problems._park_patterns.cache_clear()
+    problems.prepare()
+    assert problems._patterns.cache_info().currsize == 2
+    assert problems._park_patterns.cache_info().currsize == 1

@@ -62,6 +62,14 @@ def _park_patterns() -> Tuple[_Stem, ...]:
                  for phrase in catalog.load(language).get("park_words") or [])
 
 
+def prepare() -> None:
+    """Compile every word list now (about a second for thousands of entries), so that the
+    first candidate after a start does not wait for it."""
+    _patterns("problem_words")
+    _patterns("trouble_words")
+    _park_patterns()
+
+
 def asks_to_park(text: str) -> bool:
     """Whether the candidate asks to stop working or learning for a while (parkeren)."""
     normalised = _normalised(text)

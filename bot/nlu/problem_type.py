@@ -66,6 +66,7 @@ class ProblemTypeExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "ProblemTypeExtractor":
+        problems.prepare()  # at model load, not on the first message
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
