@@ -17,8 +17,6 @@ from bot.i18n.normalise import normalise_word
 from bot.vocabulary import LANGUAGES, PROBLEM_TYPES
 
 _APOSTROPHES = re.compile("['\u2019\u02bc`]")
-# A sick child keeps the parent at home: childcare is the help needed.
-SICK_CHILD = "childcare"
 _HALF_SPACE = "\u200c"  # Persian zero-width non-joiner: "نمی‌توانم" is typed as "نمی توانم" too
 _LATIN = re.compile(r"^[a-z0-9 \-çğışöüéèëïäàâêîôû]+$")
 
@@ -123,13 +121,16 @@ def classify(text: str, model_guess: Optional[str] = None) -> str:
     subjects, trouble = matches(text), troubles(text)
     if subjects.get("safety"):
         return "safety"
-    if model_guess == "health" and subjects.get("childcare"):
-        return SICK_CHILD
     if model_guess in PROBLEM_TYPES:
-        return model_guess
+        return _help_needed(model_guess, subjects)
     named = [t for t in PROBLEM_TYPES if t not in ("safety", "other") and (trouble.get(t) or subjects.get(t))]
     if not named:
         return "other"
     # Ties go to the type listed first in the vocabulary.
     best = max(named, key=lambda t: (trouble.get(t, 0), subjects.get(t, 0), -PROBLEM_TYPES.index(t)))
-    return SICK_CHILD if best == "health" and subjects.get("childcare") else best
+    return _help_needed(best, subjects)
+
+
+def _help_needed(problem_type: str, subjects: Dict[str, int]) -> str:
+    # A sick child keeps the parent at home: childcare is the help needed.
+    return "childcare" if problem_type == "health" and subjects.get("childcare") else problem_type
