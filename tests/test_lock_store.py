@@ -2,13 +2,15 @@
 Redis: Rasa builds it from the endpoints we write, and tickets stay unique and in order when
 replicas take them at the same moment (Rasa's own RedisLockStore hands out duplicates)."""
 
+import asyncio
 import random
 import threading
+import time
 import uuid
 
 import pytest
 import redis
-from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import read_endpoint_config
 
 from bot.deploy import endpoints
@@ -148,3 +150,80 @@ def test_replicas_with_rasas_class_and_ours_share_one_lock(redis_url, tmp_path):
     assert [t.number for t in theirs.get_lock(conversation).tickets] == [2]
     ours.cleanup(conversation, 2)
     assert theirs.get_lock(conversation) is None
+
+
+def test_messages_of_one_conversation_take_turns_across_replicas(redis_url, tmp_path):
+    """Rasa's message handling holds `lock()`: holders on two replicas never overlap, go in
+    the order they came, and a waiting message goes on soon after the turn is free
+    (Rasa's class checks again only after a second)."""
+    first, second = replica(redis_url, tmp_path), replica(redis_url, tmp_path)
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+    log = []
+
+    async def handle(store, name, delay):
+        await asyncio.sleep(delay)
+        async with store.lock(conversation):
+            log.append((name, "in", time.monotonic()))
+            await asyncio.sleep(0.2)
+            log.append((name, "out", time.monotonic()))
+
+    async def both():
+        await asyncio.gather(*(handle(store, n, 0.05 * n) for n, store in enumerate([first, second, first, second])))
+
+    asyncio.run(both())
+    assert [(name, step) for name, step, _ in log] == [(n, s) for n in range(4) for s in ("in", "out")]
+    waits = [log[i + 1][2] - log[i][2] for i in range(1, len(log) - 1, 2)]  # from one out to the next in
+    assert max(waits) < 0.5, waits
+    assert first.get_lock(conversation) is None
+
+
+def test_a_message_waits_for_a_ticket_rasas_class_holds(redis_url, tmp_path):
+    ours = replica(redis_url, tmp_path)
+    theirs = RedisLockStore(host="127.0.0.1", port=6379, db=REDIS_DB, key_prefix=endpoints.KEY_PREFIX)
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+    held = theirs.issue_ticket(conversation)
+    entered = []
+
+    async def handle():
+        async with ours.lock(conversation):
+            entered.append(time.monotonic())
+
+    async def release_later():
+        await asyncio.sleep(0.3)
+        released = time.monotonic()
+        theirs.cleanup(conversation, held)
+        return released
+
+    async def run():
+        return (await asyncio.gather(handle(), release_later()))[1]
+
+    released = asyncio.run(run())
+    assert entered and entered[0] >= released
+    assert ours.get_lock(conversation) is None
+
+
+def test_a_message_whose_ticket_expired_while_waiting_fails_instead_of_running_unlocked(redis_url, tmp_path):
+    store = replica(redis_url, tmp_path)
+    conversation = f"c-{uuid.uuid4().hex[:8]}"
+    held = store.issue_ticket(conversation)
+
+    async def handle():
+        async with store.lock(conversation, lock_lifetime=-1):  # expired as soon as it is taken
+            pass
+
+    with pytest.raises(LockError):
+        asyncio.run(handle())
+    assert [ticket.number for ticket in store.get_lock(conversation).tickets] == [held]
+    store.cleanup(conversation, held)
+    assert store.get_lock(conversation) is None
+
+
+def test_a_redis_that_cannot_be_reached_fails_the_message(tmp_path):
+    store = replica("redis://127.0.0.1:1/0", tmp_path)
+
+    async def handle():
+        async with store.lock("c-unreachable"):
+            pass
+
+    with pytest.raises(LockError):
+        asyncio.run(handle())
