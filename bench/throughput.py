@@ -10,7 +10,9 @@ without pauses: what the machine can do). Setups:
   - a plain assistant made with `rasa init` (the baseline a team would start from;
     trained once and kept in var/bench/), with the same number of turns per conversation.
 Prints p50/p95/p99 turn latency, turns per second and peak memory per process; the last
-line is one JSON object. Targets (issue #7): p95 <= 150 ms at 10 conversations,
+line is one JSON object. On a shared machine one run can be off by a quarter either way:
+`--rounds N` runs the three setups N times, one after the other in each round, so that a
+slow minute falls on all of them, and reports each figure's median over the rounds. Targets (issue #7): p95 <= 150 ms at 10 conversations,
 throughput >= 0.9 x plain Rasa, Rasa process <= 1.5 GB.
 """
 
@@ -139,12 +141,28 @@ def baseline(args) -> dict:
     return result
 
 
+def median_of(rounds: list):
+    """Figure by figure, the median over the rounds (of the same nested shape)."""
+    if isinstance(rounds[0], dict):
+        return {key: median_of([result[key] for result in rounds]) for key in rounds[0]}
+    return round(statistics.median(rounds), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=30, help="per phase")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of all setups; figures are medians")
     args = parser.parse_args()
-    results = {"baseline": baseline(args), "one_replica": ours(1, args), "two_replicas": ours(2, args)}
+    setups = {"baseline": lambda: baseline(args), "one_replica": lambda: ours(1, args),
+              "two_replicas": lambda: ours(2, args)}
+    rounds = [{name: run() for name, run in setups.items()} for _ in range(args.rounds)]
+    results = median_of(rounds)
+    for number, result in enumerate(rounds, 1):
+        if args.rounds > 1:
+            print(f"round {number}: " + "  ".join(
+                f"{setup} p95 {result[setup]['latency']['p95_ms']} ms, {result[setup]['throughput']['turns_per_s']} turns/s"
+                for setup in setups))
     for setup, result in results.items():
         for phase in ("latency", "throughput"):
             figures = result[phase]
@@ -152,16 +170,22 @@ def main() -> None:
                   f"p50 {figures['p50_ms']} ms  p95 {figures['p95_ms']} ms  p99 {figures['p99_ms']} ms")
         print(f"{setup:13} peak memory (MB): {result['peak_rss_mb']}")
     one, two, base = results["one_replica"], results["two_replicas"], results["baseline"]
+
+    def ratio(numerator: str, denominator: str) -> float:  # within each round, then the median
+        return round(statistics.median(r[numerator]["throughput"]["turns_per_s"] / r[denominator]["throughput"]["turns_per_s"]
+                                       for r in rounds), 2)
+
     summary = {
         "p95_ms": one["latency"]["p95_ms"],
         "p99_ms": one["latency"]["p99_ms"],
         "turns_per_s": one["throughput"]["turns_per_s"],
         "baseline_turns_per_s": base["throughput"]["turns_per_s"],
-        "throughput_ratio_vs_rasa": round(one["throughput"]["turns_per_s"] / base["throughput"]["turns_per_s"], 2),
+        "throughput_ratio_vs_rasa": ratio("one_replica", "baseline"),
         "rasa_rss_mb": one["peak_rss_mb"]["rasa"],
         "two_replicas_turns_per_s": two["throughput"]["turns_per_s"],
-        "scaling_factor_two_replicas": round(two["throughput"]["turns_per_s"] / one["throughput"]["turns_per_s"], 2),
+        "scaling_factor_two_replicas": ratio("two_replicas", "one_replica"),
         "conversations": args.conversations,
+        "rounds": args.rounds,
         "targets": {"p95_ms": 150, "throughput_ratio_vs_rasa": 0.9, "rasa_rss_mb": 1536},
         "details": results,
     }
