@@ -63,7 +63,7 @@ def test_yaml_did_not_turn_words_into_booleans(language):
     assert all(isinstance(key, str) and isinstance(value, str) for key, value in loaded["terms"].items())
     assert all(isinstance(word, str) for words in loaded["keywords"].values() for word in words)
     word_lists = list((loaded.get("problem_words") or {}).values()) + list((loaded.get("trouble_words") or {}).values())
-    word_lists.append(loaded.get("park_words") or [])
+    word_lists += [loaded.get("park_words") or [], loaded.get("resolved_words") or []]
     assert all(isinstance(word, str) for words in word_lists for word in words)
 
 
@@ -71,6 +71,7 @@ def test_yaml_did_not_turn_words_into_booleans(language):
 def test_every_language_has_its_problem_word_lists(language):
     loaded = catalog.load(language)
     assert loaded.get("trouble_words"), "no trouble words: reports the model files as answers are lost"
+    assert loaded.get("resolved_words"), "no resolved words: healed injuries of long ago raise urgent alarms"
     assert set(loaded.get("problem_words") or {}) == set(PROBLEM_TYPES)
     # Safety words make a report on their own and live in problem_words.
     assert set(loaded["trouble_words"]) <= set(PROBLEM_TYPES) - {"safety"}

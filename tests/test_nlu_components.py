@@ -83,3 +83,16 @@ def test_a_change_to_the_normalisation_retrains_the_model(tmp_path, monkeypatch)
     changed.write_text(open(normalise.__file__, encoding="utf-8").read() + "\n# changed\n", encoding="utf-8")
     monkeypatch.setattr(normalise, "__file__", str(changed))
     assert NormalisingTokenizer.fingerprint_addon(config) != before
+
+
+def test_a_trouble_that_is_over_is_an_answer_about_the_candidates_history():
+    # DIET reads such answers as reports; the resolved words (healed, paid off) decide.
+    assert parse("vroeger had ik schulden maar die zijn nu allemaal betaald", "report_problem") == ("inform", [])
+    assert parse("babam biz küçükken vefat etti", "report_problem") == ("inform", [])
+    # Trouble words do not override the model then, and safety keeps the model's report
+    # (the conversation decides, bot/alerts/signals.py).
+    assert parse("i was in hospital last year for my appendix, all good now", "inform")[0] == "inform"
+    assert parse("2 jaar geleden ongeluk op mijn werk, nu weer helemaal goed", "inform")[0] == "inform"
+    assert parse("2 jaar geleden ongeluk op mijn werk, nu weer helemaal goed", "report_problem") == ("report_problem", ["safety"])
+    # Without them a report stays a report.
+    assert parse("ik heb schulden en kan de huur niet betalen", "report_problem")[0] == "report_problem"

@@ -112,7 +112,24 @@ def test_safety_words_are_found_in_their_usual_wording(text):
 
 def test_prepare_compiles_every_list_before_the_first_message():
     problems._patterns.cache_clear()
-    problems._park_patterns.cache_clear()
+    problems._phrases.cache_clear()
     problems.prepare()
     assert problems._patterns.cache_info().currsize == 2
-    assert problems._park_patterns.cache_info().currsize == 1
+    assert problems._phrases.cache_info().currsize == 2
+
+
+@pytest.mark.parametrize("text", [
+    "2 jaar geleden ongeluk gehad, is genezen", "i had debts but paid everything off", "dahri kan yewja3ni bas hala2 mni7",
+    "پارسال دستم شکست، الان خوب شده", "kolum kırılmıştı ama iyileşti", "ቅድሚ ክልተ ዓመት ኢደይ ተሰይሩ ሕጂ ደሓን እየ",
+    "dhabarka ayaa i xanuuni jiray mar hore, hada waa fiican yahay",
+])
+def test_a_trouble_that_is_over_is_recognised(text):
+    assert problems.sounds_resolved(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my bike doesn't work anymore", "ik ben gisteren gevallen", "mijn zoon is ziek, ik blijf thuis",
+    "the landlord wants us out by friday", "ana mareed el yom", "bugün çok hastayım", "man emruz mariz hastam",
+])
+def test_a_current_trouble_is_not_taken_for_one_that_is_over(text):
+    assert not problems.sounds_resolved(text)

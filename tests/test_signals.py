@@ -42,3 +42,11 @@ def test_a_what_would_help_answer_is_never_a_report_unless_safety():
     childcare_help = questions.BY_SLOT["pre_childcare_help"]
     assert signal_of(report("my mother could help if she lived closer"), childcare_help) is None
     assert signal_of(report("mijn man heeft me geslagen"), childcare_help).problem_type == "safety"
+
+
+def test_mid_intake_a_trouble_that_is_over_is_an_answer_even_with_safety_words():
+    work = questions.BY_SLOT["work_experience"]
+    assert signal_of(report("I fell from a scaffold in 2019, it healed long ago"), work) is None
+    assert signal_of(report("I fell from a scaffold today"), work).problem_type == "safety"
+    # After the intake the model's report stands: the candidate may be telling a new story.
+    assert signal_of(report("I fell from a scaffold in 2019, it healed long ago")).problem_type == "safety"

@@ -58,7 +58,11 @@ def signal_of(message: Message, answering: Optional[Question] = None) -> Optiona
 
 def _reports_while_answering(message: Message, signal: Signal, question: Question) -> bool:
     """Mid-intake a report needs more than the model: the word lists must name a problem
-    too, and not the very subject the question asks about. Safety always counts."""
+    too, and not the very subject the question asks about, and the message must not say
+    the trouble is over ("an accident in 2019, healed now" answers a question about one's
+    health or work). Otherwise safety always counts."""
+    if problems.sounds_resolved(message.text):
+        return False
     if signal.problem_type == "safety":
         return True
     if not (problems.matches(message.text) or problems.mentions_trouble(message.text)):

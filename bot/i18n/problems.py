@@ -4,7 +4,9 @@ Each catalog holds, per problem type, `problem_words` (the subject: bus, my wife
 `safety` holds accidents, violence and self-harm) and `trouble_words` (what went wrong:
 died, fever, broken, not paid). The NLU pipeline (bot/nlu/problem_type.py) uses them to
 catch reports the model missed; the type they give always wins for `safety`: an accident,
-violence or self-harm must never be filed as something milder.
+violence or self-harm must never be filed as something milder. A third list,
+`resolved_words` (healed, paid off, years ago), tells an answer about one's history from
+a report: "I fell from a scaffold in 2019, healed now" is not an emergency.
 """
 
 import functools
@@ -54,10 +56,11 @@ def _patterns(key: str) -> Tuple[Tuple[str, _Stem], ...]:
     return tuple(patterns)
 
 
-@functools.lru_cache(maxsize=1)
-def _park_patterns() -> Tuple[_Stem, ...]:
+@functools.lru_cache(maxsize=2)
+def _phrases(key: str) -> Tuple[_Stem, ...]:
+    """The entries of one flat word list (park_words, resolved_words) of every language."""
     return tuple(_pattern(phrase) for language in LANGUAGES
-                 for phrase in catalog.load(language).get("park_words") or [])
+                 for phrase in catalog.load(language).get(key) or [])
 
 
 def prepare() -> None:
@@ -65,13 +68,22 @@ def prepare() -> None:
     first candidate after a start does not wait for it."""
     _patterns("problem_words")
     _patterns("trouble_words")
-    _park_patterns()
+    _phrases("park_words")
+    _phrases("resolved_words")
 
 
 def asks_to_park(text: str) -> bool:
     """Whether the candidate asks to stop working or learning for a while (parkeren)."""
     normalised = _normalised(text)
-    return any(pattern.search(normalised) for pattern in _park_patterns())
+    return any(pattern.search(normalised) for pattern in _phrases("park_words"))
+
+
+@functools.lru_cache(maxsize=32)
+def sounds_resolved(text: str) -> bool:
+    """Whether the text says its trouble is over or long past ("healed now", "paid off",
+    "years ago", "when I was small"): then it tells the candidate's history, an answer."""
+    normalised = _normalised(text)
+    return any(pattern.search(normalised) for pattern in _phrases("resolved_words"))
 
 
 def _normalised(text: str) -> str:
