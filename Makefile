@@ -65,8 +65,8 @@ test-with-model: test-stories test-e2e ## The tests that need the trained model:
 test-e2e: $(MODEL) ## End-to-end tests: real Rasa and action servers, channels, replicas
 	$(PY) -m pytest -q -m e2e --durations=10
 
-bench: $(MODEL) ## Throughput: our assistant (one and two replicas) against plain Rasa, 10 conversations
-	$(PY) bench/throughput.py
+bench: $(MODEL) ## Throughput: our assistant (one and two replicas) against plain Rasa, 10 conversations, medians of 3 rounds (~25 min)
+	$(PY) bench/throughput.py --rounds 3
 
 bench-alerts: $(MODEL) ## Alert latency: candidate's message to the jobcoach's (fake) channel, 200 alerts
 	$(PY) bench/alerts.py
