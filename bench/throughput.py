@@ -12,8 +12,9 @@ without pauses: what the machine can do). Setups:
 Prints p50/p95/p99 turn latency, turns per second and peak memory per process; the last
 line is one JSON object. On a shared machine one run can be off by a quarter either way:
 `--rounds N` runs the three setups N times, one after the other in each round, so that a
-slow minute falls on all of them, and reports each figure's median over the rounds. Targets (issue #7): p95 <= 150 ms at 10 conversations,
-throughput >= 0.9 x plain Rasa, Rasa process <= 1.5 GB.
+slow minute falls on all of them, and reports each figure's median over the rounds.
+Targets (issue #7): p95 <= 150 ms at 10 conversations, throughput >= 0.9 x plain Rasa,
+Rasa process <= 1.5 GB.
 """
 
 import argparse

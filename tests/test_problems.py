@@ -130,6 +130,8 @@ def test_a_trouble_that_is_over_is_recognised(text):
 @pytest.mark.parametrize("text", [
     "my bike doesn't work anymore", "ik ben gisteren gevallen", "mijn zoon is ziek, ik blijf thuis",
     "the landlord wants us out by friday", "ana mareed el yom", "bugün çok hastayım", "man emruz mariz hastam",
+    # A trouble that began a while ago and goes on is a report.
+    "my uitkering stopped two months ago and i still have nothing", "دو ماه پیش uitkering قطع شد و هنوز هیچی ندارم",
 ])
 def test_a_current_trouble_is_not_taken_for_one_that_is_over(text):
     assert not problems.sounds_resolved(text)

@@ -1,10 +1,11 @@
 """Makes sure every parse of a problem report carries a `problem_type` entity.
 
-First the word lists correct DIET's intent both ways: a message naming a problem the model
-missed becomes a report (`_safety_net`), one telling a trouble that is over becomes an
-answer (`_history_is_an_answer`). Runs after DIET and the fallback classifier: keeps the model's type, overrides it with `safety` when the lexicon
-sees safety words, and adds one (from the lexicon, else `other`) where the model found none.
-Other messages lose any `problem_type` the model tagged: only a report has a type.
+Runs after DIET and the fallback classifier. First the word lists correct the intent both
+ways: a message naming a problem the model missed becomes a report (`_safety_net`), one
+telling a trouble that is over becomes an answer (`_history_is_an_answer`). Then a report
+keeps the model's type, `safety` overrides it when the lexicon sees safety words, and one
+is added (from the lexicon, else `other`) where the model found none. Other messages lose
+any `problem_type` the model tagged: only a report has a type.
 """
 
 from typing import Any, Dict, List, Optional, Text
