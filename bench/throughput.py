@@ -159,11 +159,10 @@ def main() -> None:
               "two_replicas": lambda: ours(2, args)}
     rounds = [{name: run() for name, run in setups.items()} for _ in range(args.rounds)]
     results = median_of(rounds)
-    for number, result in enumerate(rounds, 1):
-        if args.rounds > 1:
-            print(f"round {number}: " + "  ".join(
-                f"{setup} p95 {result[setup]['latency']['p95_ms']} ms, {result[setup]['throughput']['turns_per_s']} turns/s"
-                for setup in setups))
+    for number, result in enumerate(rounds if args.rounds > 1 else [], 1):
+        print(f"round {number}: " + "  ".join(
+            f"{setup} p95 {result[setup]['latency']['p95_ms']} ms, {result[setup]['throughput']['turns_per_s']} turns/s"
+            for setup in setups))
     for setup, result in results.items():
         for phase in ("latency", "throughput"):
             figures = result[phase]

@@ -72,18 +72,22 @@ def prepare() -> None:
     _phrases("resolved_words")
 
 
+def _says(text: str, key: str) -> bool:
+    """Whether the text holds an entry of the flat word list `key` of any language."""
+    normalised = _normalised(text)
+    return any(pattern.search(normalised) for pattern in _phrases(key))
+
+
 def asks_to_park(text: str) -> bool:
     """Whether the candidate asks to stop working or learning for a while (parkeren)."""
-    normalised = _normalised(text)
-    return any(pattern.search(normalised) for pattern in _phrases("park_words"))
+    return _says(text, "park_words")
 
 
 @functools.lru_cache(maxsize=32)
 def sounds_resolved(text: str) -> bool:
     """Whether the text says its trouble is over or long past ("healed now", "paid off",
     "years ago", "when I was small"): then it tells the candidate's history, an answer."""
-    normalised = _normalised(text)
-    return any(pattern.search(normalised) for pattern in _phrases("resolved_words"))
+    return _says(text, "resolved_words")
 
 
 def _normalised(text: str) -> str:

@@ -43,10 +43,11 @@ def _history_is_an_answer(message: Message) -> bool:
     the real ones. DIET reads many such answers as reports; they become answers, except
     where safety words occur (the conversation's context decides those, bot/alerts/signals.py).
     None of the held-out reports (2,243 sentences) says its trouble is over."""
-    if not problems.sounds_resolved(message.get(TEXT) or ""):
+    text = message.get(TEXT) or ""
+    if not problems.sounds_resolved(text):
         return False
     intent = message.get(INTENT) or {}
-    if intent.get("name") == REPORT and not problems.mentions_safety(message.get(TEXT) or ""):
+    if intent.get("name") == REPORT and not problems.mentions_safety(text):
         message.set(INTENT, {"name": ANSWER, "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
     return True
 
