@@ -97,6 +97,7 @@ def test_trouble_words_tell_the_kind_before_the_subject(text, expected):
     "ik werk als steigerbouwer", "i worked on scaffolding for 3 years",  # the trade, not a fall
     "mijn ambulant begeleider helpt mij", "dat slaat nergens op", "ik ben in slaap gevallen in de bus",
     "mijn rug begint pijn te doen", "het was geweldig vandaag", "bdi mutarjem",
+    "ik ga nu slapen, doei",  # English "slap" is no stem of Dutch "slapen"
 ])
 def test_everyday_words_of_this_work_raise_no_safety_alarm(text):
     assert not problems.mentions_safety(text)
@@ -104,7 +105,7 @@ def test_everyday_words_of_this_work_raise_no_safety_alarm(text):
 
 @pytest.mark.parametrize("text", [
     "ik ben gevallen van de steiger", "mijn man slaat mij", "i think everyone is better off without me",
-    "جوزي بدو يقتلني", "ninkayga ayaa i garaacay", "kocam beni dövüyor", "شوهرم منو میزنه", "ሰብኣየይ ይወቕዓኒ",
+    "he slapped me", "جوزي بدو يقتلني", "ninkayga ayaa i garaacay", "kocam beni dövüyor", "شوهرم منو میزنه", "ሰብኣየይ ይወቕዓኒ",
 ])
 def test_safety_words_are_found_in_their_usual_wording(text):
     assert problems.mentions_safety(text)
