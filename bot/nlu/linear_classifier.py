@@ -31,8 +31,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
-ENTITY = "problem_type"
-REPORT = "report_problem"
+from bot.nlu.problem_type import ENTITY, REPORT, type_entity
+
 FILE = "linear_classifier.pkl"
 
 
@@ -85,10 +85,11 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, models)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [m for m in training_data.intent_examples if _features(m) is not None]
+        featurized = [(m, _features(m)) for m in training_data.intent_examples]
+        examples = [m for m, counts in featurized if counts is not None]
         if not examples:
             return self._resource
-        counts = scipy.sparse.vstack([_features(m) for m in examples]).tocsr()
+        counts = scipy.sparse.vstack([c for _, c in featurized if c is not None]).tocsr()
         # Rare n-grams say more than common ones; long messages should not outweigh short ones.
         weighting = TfidfTransformer(sublinear_tf=True).fit(counts)
         features = weighting.transform(counts)
@@ -140,8 +141,6 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def _set_type(message: Message, problem_type: str) -> None:
-        text = message.get(TEXT) or ""
         others = [e for e in message.get(ENTITIES, []) if e.get("entity") != ENTITY]
-        entity = {"entity": ENTITY, "start": 0, "end": len(text), "value": problem_type,
-                  "extractor": LinearClassifier.__name__}
+        entity = type_entity(message.get(TEXT) or "", problem_type, LinearClassifier.__name__)
         message.set(ENTITIES, others + [entity], add_to_output=True)

@@ -36,6 +36,11 @@ STOP = "stop"
 MIN_WORDS = 3
 
 
+def type_entity(text: str, problem_type: str, extractor: str) -> Dict[str, Any]:
+    """A `problem_type` entity over the whole message: the type is the message's, not a span's."""
+    return {"entity": ENTITY, "start": 0, "end": len(text), "value": problem_type, "extractor": extractor}
+
+
 def _history_is_an_answer(message: Message) -> bool:
     """A message saying its trouble is over or long past ("broke my arm in 2019, healed
     now", "had debts, paid off with schuldhulp") tells the candidate's history: the intake
@@ -113,7 +118,6 @@ class ProblemTypeExtractor(GraphComponent, EntityExtractorMixin):
         if found and problem_type == guess:
             entity = found[0]
         else:
-            entity = {"entity": ENTITY, "start": 0, "end": len(text), "value": text,
-                      "extractor": "ProblemTypeExtractor"}
+            entity = type_entity(text, problem_type, ProblemTypeExtractor.__name__)
         entity["value"] = problem_type
         message.set(ENTITIES, entities + [entity], add_to_output=True)
