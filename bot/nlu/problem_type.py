@@ -125,5 +125,4 @@ class ProblemTypeExtractor(GraphComponent, EntityExtractorMixin):
             entity = found[0]
         else:
             entity = type_entity(text, problem_type, ProblemTypeExtractor.__name__)
-        entity["value"] = problem_type
         message.set(ENTITIES, entities + [entity], add_to_output=True)
