@@ -25,6 +25,11 @@ def test_safety_always_wins_over_the_model():
 
 def test_the_model_guess_stands_otherwise():
     assert problems.classify("mijn zoon is ziek", "childcare") == "childcare"
+    assert problems.classify("mijn rug doet pijn", "health") == "health"
+
+
+def test_the_illness_of_a_relative_is_a_family_matter_whatever_the_model_says():
+    assert problems.classify("annem suriyede çok hasta", "health") == "family"
     assert problems.classify("mijn zoon is ziek", "not-a-type") in {"childcare", "health"}
 
 
@@ -85,7 +90,9 @@ def test_the_persian_half_space_counts_as_a_space():
 @pytest.mark.parametrize("text,expected", [
     ("er lekt water in de kamer van de kinderen", "housing"),  # what went wrong, not whom it is about
     ("de verwarming doet het niet en de baby heeft het koud", "housing"),
-    ("mijn vrouw is ziek", "health"),
+    ("ik ben ziek", "health"),
+    ("mijn vrouw is ziek", "family"),  # a relative's illness is a family matter
+    ("my mother is in hospital", "family"),
     ("mijn zoon is ziek", "childcare"),  # a sick child keeps the parent at home
     ("de bus kwam niet", "transport"),  # trouble of no kind: the subject tells
 ])

@@ -148,5 +148,10 @@ def classify(text: str, model_guess: Optional[str] = None) -> str:
 
 
 def _help_needed(problem_type: str, subjects: Dict[str, int]) -> str:
-    # A sick child keeps the parent at home: childcare is the help needed.
-    return "childcare" if problem_type == "health" and subjects.get("childcare") else problem_type
+    """Whose health it is decides the help: a sick child keeps the parent at home
+    (childcare), a sick mother or a wife in hospital is a family matter."""
+    if problem_type != "health":
+        return problem_type
+    if subjects.get("childcare"):
+        return "childcare"
+    return "family" if subjects.get("family") else problem_type
