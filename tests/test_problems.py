@@ -105,6 +105,10 @@ def test_trouble_words_tell_the_kind_before_the_subject(text, expected):
     "mijn ambulant begeleider helpt mij", "dat slaat nergens op", "ik ben in slaap gevallen in de bus",
     "mijn rug begint pijn te doen", "het was geweldig vandaag", "bdi mutarjem",
     "ik ga nu slapen, doei",  # English "slap" is no stem of Dutch "slapen"
+    # A summons or a letter from the police is trouble of its own (other), not danger.
+    "got a letter from the police, i must come on monday", "politie stuurt brief, ik moet komen",
+    "پولیس نامه فرستاده", "البوليس بعتلي رساله", "booliska ayaa warqad ii soo diray",
+    "ፖሊስ ደብዳቤ ሰዲዶምለይ", "polisten mektup geldi, karakola gitmem lazim",
 ])
 def test_everyday_words_of_this_work_raise_no_safety_alarm(text):
     assert not problems.mentions_safety(text)
