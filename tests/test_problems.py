@@ -26,16 +26,23 @@ def test_safety_always_wins_over_the_model():
 def test_the_model_guess_stands_otherwise():
     assert problems.classify("mijn zoon is ziek", "childcare") == "childcare"
     assert problems.classify("mijn rug doet pijn", "health") == "health"
+    assert problems.classify("mijn zoon is ziek", "not-a-type") in {"childcare", "health"}
 
 
 def test_the_illness_of_a_relative_is_a_family_matter_whatever_the_model_says():
     assert problems.classify("annem suriyede çok hasta", "health") == "family"
-    assert problems.classify("mijn zoon is ziek", "not-a-type") in {"childcare", "health"}
 
 
 def test_latin_stems_start_at_a_word():
     assert "transport" not in problems.matches("we talked about abuse")
     assert "transport" in problems.matches("the bus did not come")
+
+
+def test_a_stem_marked_as_a_word_start_is_not_found_inside_a_word():
+    # Persian "^تب دارم" (I have a fever) is not in "مکتب دارم" (I have [a diploma] from school).
+    assert "health" in problems.troubles("تب دارم و سرم درد میکنه")
+    assert "health" not in problems.troubles("دیپلم صنف دوازده از مکتب دارم")
+    assert "workplace" not in problems.troubles("پول زیاد نمیخواهم")
 
 
 def test_a_stem_marked_whole_word_is_not_part_of_a_longer_word():

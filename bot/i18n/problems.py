@@ -36,12 +36,14 @@ class _Stem(NamedTuple):
 
 def _pattern(stem: str) -> _Stem:
     whole_word = str(stem).endswith("$")  # "late$": "late", not "later"
-    stem = _normalised(str(stem).rstrip("$"))
+    word_start = str(stem).startswith("^")  # "^تب دارم": "I have a fever", not "مکتب دارم"
+    stem = _normalised(str(stem).lstrip("^").rstrip("$"))
     # Latin stems start at a word boundary ("bus" is not in "business");
-    # Arabic-script and Ge'ez words take prefixes, so there any position counts.
+    # Arabic-script and Ge'ez words take prefixes, so there any position counts
+    # unless the entry is marked "^".
     latin = bool(_LATIN.match(stem))
     # Any letter counts for the boundary: "sorunlar$" must not match "sorunlarım".
-    prefix = r"(?<![^\W\d_])" if latin else ""
+    prefix = r"(?<![^\W\d_])" if latin or word_start else ""
     suffix = r"(?![^\W\d_])" if latin and whole_word else ""
     return _Stem(stem, re.compile(prefix + re.escape(stem) + suffix))
 
