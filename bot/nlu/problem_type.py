@@ -29,6 +29,10 @@ ANSWER = "inform"
 # is treated as a report too. 0.75 rather than 0.6: on the held-out sets recall 0.948 ->
 # 0.959 and precision 0.885 -> 0.873; a missed problem costs more than a false alarm.
 UNSURE_ANSWER = 0.75
+# An answer the model is at least this sure of stays an answer, even when it names a
+# trouble ("my father died in 2016, it was hard, now I am ok"): with the linear second
+# opinion the confidence means something. Safety words still always make a report.
+SURE_ANSWER = 0.97
 # Parses that only the model's doubt lets a subject word turn into a report: "I have to
 # ask my wife" stays dont_know, "God be with you, brother" stays goodbye.
 UNSURE = {"nlu_fallback"}
@@ -64,13 +68,13 @@ def _history_is_an_answer(message: Message) -> bool:
 def _safety_net(message: Message) -> None:
     """The word lists turn a parse that missed a problem into a report.
 
-    Missing a problem is the worst error this assistant can make. DIET is near 1.0 sure of
-    nearly everything, also when it files "my mother passed away" as an answer, so its
-    confidence cannot be the judge. The word lists decide instead:
+    Missing a problem is the worst error this assistant can make, and the model files some
+    reports ("my mother passed away") as answers. The word lists catch them:
     - safety words (an accident, violence, self-harm) always make a report: a false alarm
       costs a phone call, a missed one can cost a life;
     - trouble words ("died", "fever", "not paid", "shouts at me") make a report of any
-      message of two words or more that is not a stop;
+      message of two words or more that is not a stop, unless the model is all but
+      certain it is an answer (SURE_ANSWER);
     - subject words alone ("bus", "my wife") only where the model is unsure, because
       answers and small talk name them too.
     A message that says its trouble is over or long past is left to the model (see
@@ -88,7 +92,8 @@ def _safety_net(message: Message) -> None:
     else:
         words = len(text.split())
         unsure = name in UNSURE or (name == "inform" and confidence < UNSURE_ANSWER)
-        missed = (words >= MIN_WORDS_TROUBLE and problems.mentions_trouble(text)) or (
+        sure_answer = name == ANSWER and confidence >= SURE_ANSWER
+        missed = (words >= MIN_WORDS_TROUBLE and not sure_answer and problems.mentions_trouble(text)) or (
             unsure and words >= MIN_WORDS_SUBJECT and bool(problems.specific_types(text)))
     if missed:
         message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
