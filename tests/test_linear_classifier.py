@@ -88,8 +88,10 @@ def test_diet_keeps_its_share_of_the_vote(pipeline):
     alone, _, _ = parse(pipeline, "ik ben ziek")
     outvoted, _, _ = parse(pipeline, "ik ben ziek", diet={"inform": 1.0})
     assert alone["name"] == "report_problem"
-    # DIET's 0.4 share goes to inform: the report's probability drops by that share.
-    assert outvoted["confidence"] == pytest.approx(0.6 * alone["confidence"])
+    # DIET's share goes to inform: the report keeps only the linear classifier's share.
+    weight = LinearClassifier.get_default_config()["weight"]
+    assert 0 < weight < 1
+    assert outvoted["confidence"] == pytest.approx(weight * alone["confidence"])
 
 
 def test_an_unsure_type_guess_is_left_to_the_other_components(pipeline):
