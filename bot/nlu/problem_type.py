@@ -91,7 +91,7 @@ def _safety_net(message: Message) -> None:
         missed = False
     else:
         words = len(text.split())
-        unsure = name in UNSURE or (name == "inform" and confidence < UNSURE_ANSWER)
+        unsure = name in UNSURE or (name == ANSWER and confidence < UNSURE_ANSWER)
         sure_answer = name == ANSWER and confidence >= SURE_ANSWER
         missed = (words >= MIN_WORDS_TROUBLE and not sure_answer and problems.mentions_trouble(text)) or (
             unsure and words >= MIN_WORDS_SUBJECT and bool(problems.specific_types(text)))
