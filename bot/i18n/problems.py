@@ -34,10 +34,11 @@ class _Stem(NamedTuple):
         return self.literal in normalised and self.pattern.search(normalised) is not None
 
 
-def _pattern(stem: str) -> _Stem:
-    whole_word = str(stem).endswith("$")  # "late$": "late", not "later"
-    word_start = str(stem).startswith("^")  # "^تب دارم": "I have a fever", not "مکتب دارم"
-    stem = _normalised(str(stem).lstrip("^").rstrip("$"))
+def _pattern(entry: str) -> _Stem:
+    entry = str(entry)  # YAML would read an unquoted entry such as 112 as a number
+    whole_word = entry.endswith("$")  # "late$": "late", not "later"
+    word_start = entry.startswith("^")  # "^تب دارم": "I have a fever", not "مکتب دارم"
+    stem = _normalised(entry.lstrip("^").rstrip("$"))
     # Latin stems start at a word boundary ("bus" is not in "business");
     # Arabic-script and Ge'ez words take prefixes, so there any position counts
     # unless the entry is marked "^".

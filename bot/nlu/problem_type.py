@@ -93,8 +93,8 @@ def _safety_net(message: Message) -> None:
         words = len(text.split())
         unsure = name in UNSURE or (name == ANSWER and confidence < UNSURE_ANSWER)
         sure_answer = name == ANSWER and confidence >= SURE_ANSWER
-        missed = (words >= MIN_WORDS_TROUBLE and not sure_answer and problems.mentions_trouble(text)) or (
-            unsure and words >= MIN_WORDS_SUBJECT and bool(problems.specific_types(text)))
+        names_trouble = words >= MIN_WORDS_TROUBLE and not sure_answer and problems.mentions_trouble(text)
+        missed = names_trouble or (unsure and words >= MIN_WORDS_SUBJECT and bool(problems.specific_types(text)))
     if missed:
         message.set(INTENT, {"name": REPORT, "confidence": 1.0}, add_to_output=True)
 
