@@ -33,7 +33,7 @@ $(INSTALLED): requirements.in constraints.txt
 train: $(MODEL) ## Train the model (only when data, config or domain changed)
 
 $(MODEL): $(TRAINING_FILES) $(INSTALLED)
-	$(RASA) train --fixed-model-name korte-lijnen --out models
+	$(RASA) train $(TRAIN_FLAGS) --fixed-model-name korte-lijnen --out models
 	touch $@
 
 run: $(MODEL) ## Start everything with embedded defaults and chat as a candidate in this terminal
@@ -46,19 +46,22 @@ chat: $(INSTALLED) ## Chat with an already running assistant (SENDER=... to choo
 	$(PY) -m bot chat $(if $(SENDER),--sender $(SENDER))
 
 validate: $(INSTALLED) ## Check the training data and domain (rasa data validate)
-	$(RASA) data validate --fail-on-warnings
+	$(BESIDE_TRAINING) $(RASA) data validate --fail-on-warnings
 
 test-stories: $(MODEL) ## Run the test stories with rasa test
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results --fail-on-prediction-errors
 
 test-fast: $(INSTALLED) ## Unit tests only (no model, no servers)
-	$(PY) -m pytest -q -m "not e2e"
+	$(BESIDE_TRAINING) $(PY) -m pytest -q -m "not e2e"
 
-# Data validation and the unit tests need no model: they run while it trains, and the two
-# suites that need it run side by side (on two cores that saves minutes). Each job's output
-# is printed in one piece when it ends.
+# Data validation and the unit tests need no model: they run while it trains, at a lower
+# priority so that the training, the longest step, keeps the cores it can use; the two
+# suites that need the model run side by side (on two cores that saves minutes). Training
+# skips Rasa's own data check here, as `validate` runs beside it (the check reads all the
+# data a second time). Each job's output is printed in one piece when it ends.
 test: $(INSTALLED) ## Every test: data validation, unit tests, test stories and end-to-end tests
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e test-stories validate test-fast
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e test-stories validate test-fast \
+		TRAIN_FLAGS=--skip-validation BESIDE_TRAINING="nice -n 10"
 
 test-with-model: test-stories test-e2e ## The tests that need the trained model: test stories, end-to-end tests
 
