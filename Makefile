@@ -46,22 +46,21 @@ chat: $(INSTALLED) ## Chat with an already running assistant (SENDER=... to choo
 	$(PY) -m bot chat $(if $(SENDER),--sender $(SENDER))
 
 validate: $(INSTALLED) ## Check the training data and domain (rasa data validate)
-	$(BESIDE_TRAINING) $(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings
 
 test-stories: $(MODEL) ## Run the test stories with rasa test
 	$(RASA) test core --stories tests/stories --model $(MODEL) --out results --fail-on-prediction-errors
 
 test-fast: $(INSTALLED) ## Unit tests only (no model, no servers)
-	$(BESIDE_TRAINING) $(PY) -m pytest -q -m "not e2e"
+	$(PY) -m pytest -q -m "not e2e"
 
-# Data validation and the unit tests need no model: they run while it trains, at a lower
-# priority so that the training, the longest step, keeps the cores it can use; the two
-# suites that need the model run side by side (on two cores that saves minutes). Training
-# skips Rasa's own data check here, as `validate` runs beside it (the check reads all the
-# data a second time). Each job's output is printed in one piece when it ends.
+# Data validation and the unit tests need no model: they run while it trains, and the two
+# suites that need it run side by side (on two cores that saves minutes). Training skips
+# Rasa's own data check here, as `validate` runs beside it (the check reads all the data a
+# second time). Each job's output is printed in one piece when it ends.
 test: $(INSTALLED) ## Every test: data validation, unit tests, test stories and end-to-end tests
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e test-stories validate test-fast \
-		TRAIN_FLAGS=--skip-validation BESIDE_TRAINING="nice -n 10"
+		TRAIN_FLAGS=--skip-validation
 
 test-with-model: test-stories test-e2e ## The tests that need the trained model: test stories, end-to-end tests
 
